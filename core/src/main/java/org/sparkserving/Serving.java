@@ -1,0 +1,45 @@
+package org.sparkserving;
+
+import java.util.List;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.ServingEndpoint;
+
+/** Where a running service can be reached, as seen from this JVM (the driver). */
+public final class Serving {
+
+  private Serving() {}
+
+  /**
+   * The URLs serving {@code name} right now, e.g. {@code http://127.0.0.1:8888/my_api}; empty
+   * until the query's stream has started, and again after it stopped.
+   */
+  public static List<String> endpoints(String name) {
+    return HttpServers.liveEndpoints().stream()
+        .filter(e -> e.name().equals(name) && !e.isStopped())
+        .map(ServingEndpoint::url)
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Waits until {@code name} is served, for at most {@code timeoutMs}.
+   *
+   * @return the service's URLs
+   * @throws IllegalStateException if it is not served in time
+   */
+  public static List<String> awaitEndpoints(String name, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (true) {
+      List<String> urls = endpoints(name);
+      if (!urls.isEmpty()) {
+        return urls;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Service '" + name + "' is not served after " + timeoutMs + " ms: is its query running?");
+      }
+      Thread.sleep(10);
+    }
+  }
+}

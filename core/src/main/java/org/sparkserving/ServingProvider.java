@@ -1,0 +1,64 @@
+package org.sparkserving;
+
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.connector.catalog.SessionConfigSupport;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableProvider;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.sources.DataSourceRegister;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.sparkserving.api.ServingConfig;
+import org.sparkserving.api.ServingSchema;
+
+/**
+ * The {@code serving} format, for both {@code readStream} and {@code writeStream}.
+ *
+ * <p>Source options (names are case-insensitive; defaults may also be set per session as {@code
+ * spark.datasource.serving.<option>}):
+ *
+ * <ul>
+ *   <li>{@code name} (required): the service name, served at {@code /<name>}
+ *   <li>{@code host} (default {@code localhost}): the address to listen on
+ *   <li>{@code port} (default {@code 0}, any free port): the port to listen on
+ *   <li>{@code mode} (default {@code head}): {@code head} serves from the driver
+ *   <li>{@code numPartitions} (default: Spark's default parallelism): most partitions per batch
+ *   <li>{@code maxPendingRequests} (default 10000): waiting clients; one more gets 503
+ *   <li>{@code maxRequestBytes} (default {@code 1m}): largest body; larger gets 413
+ *   <li>{@code replyTimeout} (default {@code 60s}): wait for a reply; then 504
+ *   <li>{@code maxRequestsPerTrigger} (default 10000): most requests in one micro-batch
+ *   <li>{@code serverThreads} (default: processors, 2 to 8): Netty worker threads
+ * </ul>
+ *
+ * <p>Sink options: {@code replyCol} (default {@code reply}), {@code idCol} (default {@code id}),
+ * {@code name} (optional; documents which service the query answers).
+ *
+ * @see org.sparkserving.api.ServingOptions
+ */
+public class ServingProvider implements TableProvider, DataSourceRegister, SessionConfigSupport {
+
+  /** The short name: {@code format("serving")}. */
+  public static final String SHORT_NAME = "serving";
+
+  @Override
+  public String shortName() {
+    return SHORT_NAME;
+  }
+
+  @Override
+  public String keyPrefix() {
+    return SHORT_NAME;
+  }
+
+  @Override
+  public StructType inferSchema(CaseInsensitiveStringMap options) {
+    return ServingSchema.SOURCE;
+  }
+
+  @Override
+  public Table getTable(
+      StructType schema, Transform[] partitioning, Map<String, String> properties) {
+    return new ServingTable(ServingConfig.parse(properties));
+  }
+}

@@ -1,0 +1,187 @@
+package org.sparkserving.api;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.spark.network.util.JavaUtils;
+import org.sparkserving.http.EndpointLimits;
+
+/**
+ * The serving options of one reader or writer, parsed and checked once. Every invalid value fails
+ * with a message that names the option and what it must be.
+ */
+public final class ServingConfig implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]*");
+
+  /** How the service is deployed. */
+  public enum Mode {
+    HEAD,
+    DISTRIBUTED
+  }
+
+  private final String name;
+  private final String host;
+  private final int port;
+  private final Mode mode;
+  private final int numPartitions;
+  private final int maxPendingRequests;
+  private final long maxRequestBytes;
+  private final long replyTimeoutMs;
+  private final long maxRequestsPerTrigger;
+  private final int serverThreads;
+  private final String replyCol;
+  private final String idCol;
+
+  private ServingConfig(Map<String, String> options) {
+    Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    o.putAll(options);
+    this.name = o.get(ServingOptions.NAME);
+    if (name != null && !NAME_PATTERN.matcher(name).matches()) {
+      throw invalid(ServingOptions.NAME, name,
+          "a URL path segment of letters, digits, '.', '_', '~' or '-'");
+    }
+    this.host = o.getOrDefault(ServingOptions.HOST, ServingOptions.DEFAULT_HOST).trim();
+    this.port = intOption(o, ServingOptions.PORT, ServingOptions.DEFAULT_PORT, 0, 65535);
+    this.mode = modeOption(o.getOrDefault(ServingOptions.MODE, ServingOptions.DEFAULT_MODE));
+    this.numPartitions =
+        o.containsKey(ServingOptions.NUM_PARTITIONS)
+            ? intOption(o, ServingOptions.NUM_PARTITIONS, null, 1, 100_000)
+            : 0;
+    this.maxPendingRequests =
+        intOption(o, ServingOptions.MAX_PENDING_REQUESTS,
+            ServingOptions.DEFAULT_MAX_PENDING_REQUESTS, 1, Integer.MAX_VALUE);
+    this.maxRequestBytes =
+        bytesOption(o, ServingOptions.MAX_REQUEST_BYTES, ServingOptions.DEFAULT_MAX_REQUEST_BYTES);
+    this.replyTimeoutMs =
+        timeOption(o, ServingOptions.REPLY_TIMEOUT, ServingOptions.DEFAULT_REPLY_TIMEOUT);
+    this.maxRequestsPerTrigger =
+        intOption(o, ServingOptions.MAX_REQUESTS_PER_TRIGGER,
+            ServingOptions.DEFAULT_MAX_REQUESTS_PER_TRIGGER, 1, Integer.MAX_VALUE);
+    int processors = Runtime.getRuntime().availableProcessors();
+    this.serverThreads =
+        intOption(o, ServingOptions.SERVER_THREADS,
+            String.valueOf(Math.max(2, Math.min(8, processors))), 1, 256);
+    this.replyCol = o.getOrDefault(ServingOptions.REPLY_COL, ServingOptions.DEFAULT_REPLY_COL);
+    this.idCol = o.getOrDefault(ServingOptions.ID_COL, ServingOptions.DEFAULT_ID_COL);
+  }
+
+  /** Parses options (keys in any case). */
+  public static ServingConfig parse(Map<String, String> options) {
+    return new ServingConfig(options);
+  }
+
+  /** The message every configuration error uses. */
+  public static IllegalArgumentException invalid(String option, String value, String mustBe) {
+    return new IllegalArgumentException(
+        "Invalid value '" + value + "' for option '" + option + "': must be " + mustBe);
+  }
+
+  private static int intOption(
+      Map<String, String> o, String key, String dflt, int min, long max) {
+    String raw = o.getOrDefault(key, dflt);
+    String range = "an integer from " + min + " to " + max;
+    try {
+      long v = Long.parseLong(raw.trim());
+      if (v < min || v > max) {
+        throw invalid(key, raw, range);
+      }
+      return (int) v;
+    } catch (NumberFormatException e) {
+      throw invalid(key, raw, range);
+    }
+  }
+
+  private static long bytesOption(Map<String, String> o, String key, String dflt) {
+    String raw = o.getOrDefault(key, dflt);
+    String mustBe = "a positive size in bytes, such as 65536, 512k or 10m";
+    try {
+      String s = raw.trim();
+      long v = s.chars().allMatch(Character::isDigit) ? Long.parseLong(s)
+          : JavaUtils.byteStringAsBytes(s);
+      if (v <= 0 || v > Integer.MAX_VALUE - 1) {
+        throw invalid(key, raw, mustBe + " below 2g");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw invalid(key, raw, mustBe);
+    }
+  }
+
+  private static long timeOption(Map<String, String> o, String key, String dflt) {
+    String raw = o.getOrDefault(key, dflt);
+    String mustBe = "a positive duration in milliseconds, or with a unit such as 500ms, 30s, 2m";
+    try {
+      long v = JavaUtils.timeStringAsMs(raw.trim());
+      if (v <= 0) {
+        throw invalid(key, raw, mustBe);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw invalid(key, raw, mustBe);
+    }
+  }
+
+  private static Mode modeOption(String raw) {
+    try {
+      return Mode.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid(ServingOptions.MODE, raw, "'head' or 'distributed'");
+    }
+  }
+
+  /** The service name, failing with a clear message when the source was given none. */
+  public String requireName() {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Missing option '" + ServingOptions.NAME + "': the serving source needs a service name, "
+              + "e.g. .option(\"name\", \"my_api\"), which it serves at /my_api");
+    }
+    return name;
+  }
+
+  /** The service name, or null when none was given (allowed on the sink). */
+  public String name() {
+    return name;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The numPartitions option, or 0 when it was not set. */
+  public int numPartitions() {
+    return numPartitions;
+  }
+
+  public long maxRequestsPerTrigger() {
+    return maxRequestsPerTrigger;
+  }
+
+  public int serverThreads() {
+    return serverThreads;
+  }
+
+  public String replyCol() {
+    return replyCol;
+  }
+
+  public String idCol() {
+    return idCol;
+  }
+
+  public EndpointLimits limits() {
+    return new EndpointLimits(maxPendingRequests, maxRequestBytes, replyTimeoutMs);
+  }
+}

@@ -1,0 +1,46 @@
+package org.sparkserving.http;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one service instance; cheap to bump from any thread. */
+public final class EndpointMetrics {
+  final LongAdder admitted = new LongAdder();
+  final LongAdder replied = new LongAdder();
+  final LongAdder timedOut = new LongAdder();
+  final LongAdder rejected = new LongAdder();
+  final LongAdder duplicateReplies = new LongAdder();
+  final LongAdder unknownReplies = new LongAdder();
+  final LongAdder forgedCalls = new LongAdder();
+
+  public long admitted() {
+    return admitted.sum();
+  }
+
+  public long replied() {
+    return replied.sum();
+  }
+
+  public long timedOut() {
+    return timedOut.sum();
+  }
+
+  /** Requests refused with 503 because maxPendingRequests were waiting. */
+  public long rejected() {
+    return rejected.sum();
+  }
+
+  /** Second replies for a request that had already ended (retried tasks): dropped. */
+  public long duplicateReplies() {
+    return duplicateReplies.sum();
+  }
+
+  /** Replies naming a seq this instance never admitted. */
+  public long unknownReplies() {
+    return unknownReplies.sum();
+  }
+
+  /** Internal calls refused for a missing or wrong secret. */
+  public long forgedCalls() {
+    return forgedCalls.sum();
+  }
+}

@@ -1,0 +1,69 @@
+package org.sparkserving.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The one place that decides which HTTP status each failure gets. Every error body is a small JSON
+ * object {@code {"error": "...", "status": N}} so that clients can parse failures uniformly.
+ */
+public final class ErrorReplies {
+
+  private ErrorReplies() {}
+
+  /** 400: the request could not be turned into the query's input (for example malformed JSON). */
+  public static Reply badRequest(String reason) {
+    return error(400, "Bad request: " + reason, Map.of());
+  }
+
+  /** 404: no service is registered at this path on this server. */
+  public static Reply notFound(String path) {
+    return error(404, "No service at path '" + path + "'", Map.of());
+  }
+
+  /** 413: the body is larger than the service's maxRequestBytes. */
+  public static Reply payloadTooLarge(long limit) {
+    return error(
+        413,
+        "Request body larger than " + limit + " bytes (option maxRequestBytes)",
+        Map.of("Connection", "close"));
+  }
+
+  /** 503: maxPendingRequests clients are already waiting; the client should retry shortly. */
+  public static Reply overloaded(int maxPending) {
+    return error(
+        503,
+        "Service overloaded: " + maxPending + " requests already waiting (option maxPendingRequests)",
+        Map.of("Retry-After", "1"));
+  }
+
+  /** 503: the streaming query behind the service stopped before answering. */
+  public static Reply stopped(String service) {
+    return error(503, "Service '" + service + "' stopped before replying", Map.of());
+  }
+
+  /** 500: the streaming query behind the service failed before answering. */
+  public static Reply queryFailed(String service, String reason) {
+    return error(500, "The query serving '" + service + "' failed: " + reason, Map.of());
+  }
+
+  /** 504: the query did not reply within replyTimeout. */
+  public static Reply timedOut(long timeoutMs) {
+    return error(504, "No reply within " + timeoutMs + " ms (option replyTimeout)", Map.of());
+  }
+
+  /** 410: an internal call for a service instance that no longer runs in this JVM. */
+  public static Reply gone(String instanceId) {
+    return error(410, "Service instance " + instanceId + " is gone", Map.of());
+  }
+
+  /** 403: an internal call without the service's secret. */
+  public static Reply forbidden() {
+    return error(403, "Forbidden", Map.of());
+  }
+
+  private static Reply error(int status, String message, Map<String, String> headers) {
+    String body = "{\"error\":" + JsonStrings.quote(message) + ",\"status\":" + status + "}";
+    return new Reply(status, Reply.JSON, headers, body.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,170 @@
+package org.sparkserving.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Netty HTTP/1.1 server bound to one host and port. Several services (paths) may share it; it
+ * closes when the last one leaves. Obtain servers through {@link HttpServers}.
+ */
+public final class HttpServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final String host;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final Channel channel;
+  private final int port;
+  private final String advertisedAddress;
+  private final Map<String, ServingEndpoint> endpoints = new ConcurrentHashMap<>();
+  private final InternalApi internalApi = new InternalApi(this);
+
+  @SuppressWarnings("deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
+  HttpServer(String host, int requestedPort, int workerThreads) throws InterruptedException {
+    this.host = host;
+    String label = "serving-http-" + (requestedPort == 0 ? "any" : requestedPort);
+    this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory(label + "-accept", true));
+    this.workerGroup = new NioEventLoopGroup(workerThreads, new DefaultThreadFactory(label, true));
+    try {
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new HttpServerCodec())
+                          .addLast(new HttpServerKeepAliveHandler())
+                          .addLast(new LimitedAggregator(maxRequestBytes()))
+                          .addLast(new ServingConnection(HttpServer.this));
+                    }
+                  });
+      this.channel = bootstrap.bind(host, requestedPort).sync().channel();
+    } catch (RuntimeException | InterruptedException e) {
+      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    this.port = ((InetSocketAddress) channel.localAddress()).getPort();
+    this.advertisedAddress = advertisedHost(host) + ":" + port;
+  }
+
+  private static String advertisedHost(String host) {
+    if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::")) {
+      return host;
+    }
+    String local = System.getenv("SPARK_LOCAL_IP");
+    if (local != null && !local.isEmpty()) {
+      return local;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** The port actually bound (the chosen one when 0 was asked for). */
+  public int port() {
+    return port;
+  }
+
+  /** {@code host:port} as other processes should call it. */
+  public String advertisedAddress() {
+    return advertisedAddress;
+  }
+
+  String scheme() {
+    return "http";
+  }
+
+  InternalApi internalApi() {
+    return internalApi;
+  }
+
+  Collection<ServingEndpoint> endpoints() {
+    return endpoints.values();
+  }
+
+  /** The service whose path is the first segment of {@code path}, or null. */
+  ServingEndpoint route(String path) {
+    int start = path.startsWith("/") ? 1 : 0;
+    int end = path.indexOf('/', start);
+    String name = end < 0 ? path.substring(start) : path.substring(start, end);
+    return endpoints.get(name);
+  }
+
+  /** The largest body any service on this server accepts; the aggregator's hard limit. */
+  int maxRequestBytes() {
+    long max = 0;
+    for (ServingEndpoint e : endpoints.values()) {
+      max = Math.max(max, e.limits().maxRequestBytes());
+    }
+    return (int) Math.min(Math.max(max, 1), Integer.MAX_VALUE - 1);
+  }
+
+  ServingEndpoint register(String name, EndpointLimits limits) {
+    ServingEndpoint endpoint = new ServingEndpoint(name, limits, this);
+    ServingEndpoint previous = endpoints.putIfAbsent(name, endpoint);
+    if (previous != null) {
+      throw new IllegalStateException(
+          "A service named '" + name + "' already runs at " + previous.url()
+              + "; stop its query first or choose another name or port");
+    }
+    HttpServers.registerEndpoint(endpoint);
+    return endpoint;
+  }
+
+  void unregister(ServingEndpoint endpoint) {
+    if (endpoints.remove(endpoint.name(), endpoint)) {
+      HttpServers.unregisterEndpoint(endpoint);
+      HttpServers.release(this);
+    }
+  }
+
+  boolean isIdle() {
+    return endpoints.isEmpty();
+  }
+
+  /** Closes the listening socket and every connection; returns once the port is free. */
+  void close() {
+    channel.close().syncUninterruptibly();
+    // A short quiet period lets replies queued by stopping services reach their clients.
+    workerGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    bossGroup.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    LOG.info("Serving HTTP server on {} stopped", advertisedAddress);
+  }
+
+  @Override
+  public String toString() {
+    return "HttpServer[" + advertisedAddress + "]";
+  }
+}

@@ -1,0 +1,97 @@
+package org.sparkserving.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP servers of this JVM, shared by host and port so that one port can host several
+ * services, and the JVM-wide lookup of live service instances by instance id (how a reader or a
+ * reply finds its endpoint when it runs in the same JVM).
+ */
+public final class HttpServers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
+
+  /** Guarded by the class lock: servers with an explicit port, by "host:port". */
+  private static final Map<String, HttpServer> SHARED = new HashMap<>();
+
+  private static final Map<String, ServingEndpoint> BY_INSTANCE = new ConcurrentHashMap<>();
+
+  private HttpServers() {}
+
+  /**
+   * Opens service {@code name} on {@code host:port}, starting a server there unless this JVM
+   * already runs one (port 0 always starts a new server on a free port).
+   */
+  public static ServingEndpoint open(
+      String name, String host, int port, EndpointLimits limits, int workerThreads) {
+    synchronized (HttpServers.class) {
+      String key = host + ":" + port;
+      HttpServer server = port == 0 ? null : SHARED.get(key);
+      boolean fresh = server == null;
+      if (fresh) {
+        server = start(host, port, workerThreads);
+        if (port != 0) {
+          SHARED.put(key, server);
+        }
+      }
+      try {
+        ServingEndpoint endpoint = server.register(name, limits);
+        LOG.info("Service '{}' listening at {} (instance {})", name, endpoint.url(),
+            endpoint.instanceId());
+        return endpoint;
+      } catch (RuntimeException e) {
+        if (fresh) {
+          release(server);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static HttpServer start(String host, int port, int workerThreads) {
+    try {
+      return new HttpServer(host, port, workerThreads);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while binding " + host + ":" + port, e);
+    } catch (Exception e) {
+      // Netty rethrows bind failures (e.g. BindException) unchecked-style from sync().
+      throw new IllegalStateException(
+          "Cannot listen on " + host + ":" + port + ": " + e.getMessage()
+              + " (option 'port': choose a free port, or 0 for any free port)", e);
+    }
+  }
+
+  static synchronized void release(HttpServer server) {
+    if (!server.isIdle()) {
+      return;
+    }
+    SHARED.remove(server.host() + ":" + server.port(), server);
+    SHARED.values().remove(server);
+    server.close();
+  }
+
+  static void registerEndpoint(ServingEndpoint endpoint) {
+    BY_INSTANCE.put(endpoint.instanceId(), endpoint);
+  }
+
+  static void unregisterEndpoint(ServingEndpoint endpoint) {
+    BY_INSTANCE.remove(endpoint.instanceId(), endpoint);
+  }
+
+  /** The live service instance with this id in this JVM, or null. */
+  public static ServingEndpoint findInstance(String instanceId) {
+    return BY_INSTANCE.get(instanceId);
+  }
+
+  /** Every live service instance in this JVM. */
+  public static List<ServingEndpoint> liveEndpoints() {
+    return new ArrayList<>(BY_INSTANCE.values());
+  }
+}

@@ -1,0 +1,74 @@
+package org.sparkserving.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replies travelling to the JVM that holds their clients, many per internal call. The wire form
+ * is a count followed by (seq, status, content type, headers, body) entries.
+ */
+public final class ReplyBatch {
+
+  /** One reply addressed by seq. */
+  public record Entry(long seq, Reply reply) {}
+
+  private final List<Entry> entries = new ArrayList<>();
+  private long bytes;
+
+  public void add(long seq, Reply reply) {
+    entries.add(new Entry(seq, reply));
+    bytes += reply.body().length + 64;
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /** A rough size of the encoded batch, to bound it. */
+  public long approximateBytes() {
+    return bytes;
+  }
+
+  public byte[] encode() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) Math.min(bytes + 16, 1 << 24));
+    try (DataOutputStream out = new DataOutputStream(buffer)) {
+      out.writeInt(entries.size());
+      for (Entry e : entries) {
+        Reply r = e.reply();
+        out.writeLong(e.seq());
+        out.writeInt(r.status());
+        Wire.writeString(out, r.contentType());
+        Wire.writeMap(out, r.headers());
+        Wire.writeBytes(out, r.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.toByteArray();
+  }
+
+  /**
+   * Decodes a batch.
+   *
+   * @throws IOException when the bytes are not a well-formed batch
+   */
+  public static List<Entry> decode(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int n = Wire.count(in, bytes.length);
+    List<Entry> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long seq = in.readLong();
+      int status = in.readInt();
+      String contentType = Wire.readString(in, bytes.length);
+      out.add(new Entry(seq, new Reply(status, contentType, Wire.readMap(in, bytes.length),
+          Wire.readBytes(in, bytes.length))));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,217 @@
+package org.sparkserving.http;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One service instance on one HTTP server: it numbers admitted requests 1, 2, 3... and holds each
+ * until it is answered. Readers take fixed seq ranges, so a retried task sees the same requests
+ * again (minus those already answered). A new instance, even on the same port, has a new random
+ * instance id, so replies meant for an older instance can never reach it.
+ */
+public final class ServingEndpoint {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String name;
+  private final String instanceId;
+  private final String secret;
+  private final EndpointLimits limits;
+  private final HttpServer server;
+
+  /** Guards the pairing of seq assignment with insertion, and {@link #stopped}. */
+  private final Object admitLock = new Object();
+
+  /** Written under admitLock; every seq up to it is already in {@link #inFlight} or ended. */
+  private volatile long lastSeq;
+
+  /** Guarded by admitLock for writes. */
+  private volatile boolean stopped;
+
+  private final ConcurrentHashMap<Long, Exchange> inFlight = new ConcurrentHashMap<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final EndpointMetrics metrics = new EndpointMetrics();
+
+  ServingEndpoint(String name, EndpointLimits limits, HttpServer server) {
+    this.name = name;
+    this.limits = limits;
+    this.server = server;
+    this.instanceId = randomHex(8);
+    this.secret = randomHex(24);
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** The secret internal callers must present; never logged. */
+  public String secret() {
+    return secret;
+  }
+
+  public EndpointLimits limits() {
+    return limits;
+  }
+
+  /** {@code host:port} where clients and other JVMs reach this endpoint. */
+  public String address() {
+    return server.advertisedAddress();
+  }
+
+  /** The origin written into every row's id: the address plus this instance's id. */
+  public String origin() {
+    return Origins.of(address(), instanceId);
+  }
+
+  /** The public URL of this service, e.g. {@code http://127.0.0.1:8888/my_api}. */
+  public String url() {
+    return server.scheme() + "://" + address() + "/" + name;
+  }
+
+  public EndpointMetrics metrics() {
+    return metrics;
+  }
+
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  /** The highest seq admitted so far (0 before the first request). */
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  /** Requests admitted and not yet ended. */
+  public int pending() {
+    return pending.get();
+  }
+
+  /**
+   * Admits a request, or returns null when the service is overloaded or stopped (the caller then
+   * answers with the reply that {@link #rejection()} gives).
+   */
+  Exchange admit(ServingRequest request, ResponseSlot slot, ScheduledExecutorService timer) {
+    if (pending.incrementAndGet() > limits.maxPendingRequests()) {
+      pending.decrementAndGet();
+      metrics.rejected.increment();
+      return null;
+    }
+    Exchange exchange;
+    synchronized (admitLock) {
+      if (stopped) {
+        pending.decrementAndGet();
+        return null;
+      }
+      long seq = lastSeq + 1;
+      exchange = new Exchange(seq, this, request, slot);
+      slot.attach(exchange);
+      inFlight.put(seq, exchange);
+      lastSeq = seq;
+    }
+    metrics.admitted.increment();
+    exchange.setTimeout(
+        timer.schedule(
+            () -> {
+              if (exchange.complete(ErrorReplies.timedOut(limits.replyTimeoutMs()))) {
+                metrics.timedOut.increment();
+              }
+            },
+            limits.replyTimeoutMs(),
+            TimeUnit.MILLISECONDS));
+    return exchange;
+  }
+
+  /** The reply for a request that {@link #admit} refused. */
+  Reply rejection() {
+    return stopped ? ErrorReplies.stopped(name) : ErrorReplies.overloaded(limits.maxPendingRequests());
+  }
+
+  /** Requests with seq in (fromExclusive, toInclusive] that are still waiting, in seq order. */
+  public List<Exchange> read(long fromExclusive, long toInclusive) {
+    List<Exchange> out = new ArrayList<>((int) Math.min(toInclusive - fromExclusive, 4096));
+    for (long seq = fromExclusive + 1; seq <= toInclusive; seq++) {
+      Exchange e = inFlight.get(seq);
+      if (e != null && e.request() != null) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Answers request {@code seq}. A second reply for the same request (a retried task) or a reply
+   * for a request that already ended is counted and dropped.
+   *
+   * @return true if the client was answered by this call
+   */
+  public boolean reply(long seq, Reply reply) {
+    Exchange e = inFlight.get(seq);
+    if (e != null && e.complete(reply)) {
+      metrics.replied.increment();
+      return true;
+    }
+    if (seq > 0 && seq <= lastSeq) {
+      metrics.duplicateReplies.increment();
+    } else {
+      metrics.unknownReplies.increment();
+    }
+    return false;
+  }
+
+  /**
+   * Called when a batch ending at {@code upToSeq} is committed: such requests will never be read
+   * again, so only their waiting clients are kept, not their bodies.
+   */
+  public void commit(long upToSeq) {
+    for (Exchange e : inFlight.values()) {
+      if (e.seq() <= upToSeq) {
+        e.releaseRequest();
+      }
+    }
+  }
+
+  void forget(long seq) {
+    if (inFlight.remove(seq) != null) {
+      pending.decrementAndGet();
+    }
+  }
+
+  /**
+   * Stops admitting, answers every waiting client with {@code finalReply} and leaves the server
+   * (closing it when no other service uses it).
+   */
+  public void stop(Reply finalReply) {
+    synchronized (admitLock) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+    }
+    for (Exchange e : inFlight.values()) {
+      e.complete(finalReply);
+    }
+    server.unregister(this);
+  }
+
+  @Override
+  public String toString() {
+    return "ServingEndpoint[" + name + " at " + origin() + "]";
+  }
+}

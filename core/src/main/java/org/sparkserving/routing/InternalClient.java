@@ -1,0 +1,41 @@
+package org.sparkserving.routing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.sparkserving.http.InternalApi;
+import org.sparkserving.http.Origins;
+
+/** The JVM's one HTTP client for internal calls between Spark Serving servers. */
+final class InternalClient {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  private InternalClient() {}
+
+  static URI uri(String origin, String call) {
+    return URI.create("http://" + Origins.address(origin) + InternalApi.PREFIX
+        + Origins.instanceId(origin) + "/" + call);
+  }
+
+  static HttpResponse<byte[]> send(HttpRequest.Builder request, String secret)
+      throws IOException {
+    try {
+      return CLIENT.send(
+          request.timeout(TIMEOUT).header(InternalApi.SECRET_HEADER, secret).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted during an internal call", e);
+    }
+  }
+}

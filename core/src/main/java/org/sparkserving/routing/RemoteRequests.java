@@ -1,0 +1,43 @@
+package org.sparkserving.routing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.sparkserving.http.RequestBatch;
+
+/** Reads a seq range of waiting requests from a server in another JVM. */
+public final class RemoteRequests {
+
+  private RemoteRequests() {}
+
+  /**
+   * The waiting requests of {@code origin} with seq in {@code (after, upTo]}; empty when that
+   * server instance is gone (its clients went with it).
+   *
+   * @throws UncheckedIOException when the server cannot be reached, so Spark retries the task
+   */
+  public static List<RequestBatch.Entry> fetch(String origin, String secret, long after,
+      long upTo) {
+    try {
+      HttpResponse<byte[]> response =
+          InternalClient.send(
+              HttpRequest.newBuilder(
+                      InternalClient.uri(origin, "requests?after=" + after + "&upTo=" + upTo))
+                  .GET(),
+              secret);
+      if (response.statusCode() == 410) {
+        return List.of();
+      }
+      if (response.statusCode() != 200) {
+        throw new IOException("HTTP " + response.statusCode() + " reading requests from "
+            + origin + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return RequestBatch.decode(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read requests (" + after + ", " + upTo + "] from "
+          + origin, e);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.sparkserving.source;
+
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.Origins;
+import org.sparkserving.http.ServingEndpoint;
+import org.sparkserving.http.ServingRequest;
+import org.sparkserving.routing.RemoteRequests;
+
+/**
+ * Reads one partition's seq range: directly from the server when it lives in this JVM, otherwise
+ * through the server's internal endpoint. Requests answered or timed out since admission are
+ * skipped, so a replayed range never answers a client twice.
+ */
+final class ServingPartitionReader implements PartitionReader<InternalRow> {
+
+  private final UTF8String origin;
+  private final Iterator<RequestRecord> records;
+  private InternalRow current;
+
+  /** One request with its seq, whichever way it was read. */
+  record RequestRecord(long seq, ServingRequest request) {}
+
+  ServingPartitionReader(ServingInputPartition partition) {
+    this.origin = UTF8String.fromString(partition.origin());
+    this.records = read(partition).iterator();
+  }
+
+  private static List<RequestRecord> read(ServingInputPartition p) {
+    ServingEndpoint local = HttpServers.findInstance(Origins.instanceId(p.origin()));
+    if (local != null) {
+      return local.read(p.fromSeq(), p.toSeq()).stream()
+          .map(e -> new RequestRecord(e.seq(), e.request()))
+          .filter(r -> r.request() != null)
+          .toList();
+    }
+    return RemoteRequests.fetch(p.origin(), p.secret(), p.fromSeq(), p.toSeq()).stream()
+        .map(e -> new RequestRecord(e.seq(), e.request()))
+        .toList();
+  }
+
+  @Override
+  public boolean next() {
+    if (!records.hasNext()) {
+      return false;
+    }
+    RequestRecord r = records.next();
+    current = RequestRows.toRow(origin, r.seq(), r.request());
+    return true;
+  }
+
+  @Override
+  public InternalRow get() {
+    return current;
+  }
+
+  @Override
+  public void close() {}
+}

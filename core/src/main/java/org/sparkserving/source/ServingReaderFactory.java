@@ -1,0 +1,19 @@
+package org.sparkserving.source;
+
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+
+/** Creates the reader of one {@link ServingInputPartition}; shipped to executors. */
+final class ServingReaderFactory implements PartitionReaderFactory {
+
+  private static final long serialVersionUID = 1L;
+
+  static final ServingReaderFactory INSTANCE = new ServingReaderFactory();
+
+  @Override
+  public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    return new ServingPartitionReader((ServingInputPartition) partition);
+  }
+}
