@@ -109,6 +109,15 @@ public final class ServingWrite
         idOrdinal, originField, seqField, replyOrdinal, replyType, secrets);
   }
 
+  /**
+   * Replies went out as rows were written, so there is nothing for the driver to arbitrate: skip
+   * the commit coordinator's round trip per task (a method of Spark 3.1+; no {@code @Override} so
+   * the class stays loadable where it is missing).
+   */
+  public boolean useCommitCoordinator() {
+    return false;
+  }
+
   @Override
   public void commit(long epochId, WriterCommitMessage[] messages) {}
 

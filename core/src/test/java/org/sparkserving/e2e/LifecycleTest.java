@@ -1,0 +1,127 @@
+package org.sparkserving.e2e;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+import org.sparkserving.Serving;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Http;
+import org.sparkserving.testing.SparkServingTestBase;
+
+/** Starting, stopping and restarting services, and several services side by side. */
+class LifecycleTest extends SparkServingTestBase {
+
+  @Test
+  void restartFromCheckpointServesNewRequests() throws Exception {
+    Path checkpoint = tempDir("restart");
+    StreamingQuery first =
+        serve(source("restartable").load().withColumn("reply", length(col("value"))), "reply",
+            checkpoint);
+    String firstUrl = urlOf("restartable");
+    for (int i = 0; i < 5; i++) {
+      assertThat(Http.post(firstUrl, "run-one").body()).isEqualTo("7");
+    }
+    first.stop();
+    assertThat(Serving.endpoints("restartable")).isEmpty();
+
+    StreamingQuery second =
+        serve(source("restartable").load().withColumn("reply", length(col("value"))), "reply",
+            checkpoint);
+    String secondUrl = urlOf("restartable");
+    assertThat(Http.post(secondUrl, "run-two!").body()).isEqualTo("8");
+    assertThat(Http.post(secondUrl, "again").body()).isEqualTo("5");
+    assertThat(second.exception().isDefined()).isFalse();
+    assertThat(second.isActive()).isTrue();
+  }
+
+  @Test
+  void twoServicesSideBySideAndStoppingOneLeavesTheOther() throws Exception {
+    StreamingQuery a =
+        serve(source("service_a").load().withColumn("reply", concat(lit("a:"), col("value"))),
+            "reply");
+    serve(source("service_b").load().withColumn("reply", concat(lit("b:"), col("value"))),
+        "reply");
+    String urlA = urlOf("service_a");
+    String urlB = urlOf("service_b");
+
+    assertThat(Http.post(urlA, "1").body()).isEqualTo("a:1");
+    assertThat(Http.post(urlB, "2").body()).isEqualTo("b:2");
+
+    a.stop();
+    assertThat(Serving.endpoints("service_a")).isEmpty();
+    assertThat(Http.post(urlB, "3").body()).isEqualTo("b:3");
+  }
+
+  @Test
+  void onePortHostsSeveralNames() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    StreamingQuery left =
+        serve(spark.readStream().format("serving").option("name", "left")
+            .option("port", String.valueOf(port)).load()
+            .withColumn("reply", concat(lit("L"), col("value"))), "reply");
+    serve(spark.readStream().format("serving").option("name", "right")
+        .option("port", String.valueOf(port)).load()
+        .withColumn("reply", concat(lit("R"), col("value"))), "reply");
+
+    String left0 = urlOf("left");
+    String right0 = urlOf("right");
+    assertThat(left0).endsWith(":" + port + "/left");
+    assertThat(right0).endsWith(":" + port + "/right");
+    assertThat(Http.post(left0, "x").body()).isEqualTo("Lx");
+    assertThat(Http.post(right0, "y").body()).isEqualTo("Ry");
+
+    left.stop();
+    assertThat(Http.post(right0, "z").body()).isEqualTo("Rz");
+    assertThat(Http.post(left0, "gone").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void stoppingTheQueryAnswersWaitingClientsAndFreesThePort() throws Exception {
+    StreamingQuery query =
+        serve(source("stopping").load().filter(col("value").notEqual("wait"))
+            .withColumn("reply", length(col("value"))), "reply");
+    String url = urlOf("stopping");
+    int port = java.net.URI.create(url).getPort();
+    assertThat(Http.post(url, "ready").body()).isEqualTo("5");
+
+    CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
+    Await.until(Duration.ofSeconds(10), "a waiting client",
+        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+    query.stop();
+
+    HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.body()).contains("stopped");
+    try (ServerSocket rebind = new ServerSocket(port, 50,
+        java.net.InetAddress.getByName("localhost"))) {
+      assertThat(rebind.getLocalPort()).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void badOptionFailsLoadNamingTheOption() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark.readStream().format("serving").option("name", "x")
+                .option("port", "eighty").load())
+        .hasMessageContaining("Invalid value 'eighty' for option 'port'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark.readStream().format("serving").option("name", "x")
+                .option("replyTimeout", "soon").load())
+        .hasMessageContaining("option 'replyTimeout'");
+  }
+}
