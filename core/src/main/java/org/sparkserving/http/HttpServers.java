@@ -36,9 +36,8 @@ public final class HttpServers {
       boolean fresh = server == null;
       if (fresh) {
         server = start(host, port, workerThreads);
-        if (port != 0) {
-          SHARED.put(key, server);
-        }
+        // Keyed by the bound port, so a service asking for it explicitly later joins this server.
+        SHARED.put(host + ":" + server.port(), server);
       }
       try {
         ServingEndpoint endpoint = server.register(name, limits);
@@ -73,7 +72,6 @@ public final class HttpServers {
       return;
     }
     SHARED.remove(server.host() + ":" + server.port(), server);
-    SHARED.values().remove(server);
     server.close();
   }
 

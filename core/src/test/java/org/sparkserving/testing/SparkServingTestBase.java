@@ -33,6 +33,11 @@ public abstract class SparkServingTestBase {
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.driver.host", "127.0.0.1")
             .getOrCreate();
+    // The compatibility module runs these tests on another Spark line: prove it really does.
+    String expected = System.getProperty("serving.expectedSparkVersion");
+    if (expected != null && !expected.equals(spark.version())) {
+      throw new IllegalStateException("Expected Spark " + expected + ", running " + spark.version());
+    }
   }
 
   @AfterEach
