@@ -47,6 +47,57 @@ class LifecycleTest extends SparkServingTestBase {
   }
 
   @Test
+  void restartReplaysAnUnfinishedBatchOfAnEarlierServerAsEmpty() throws Exception {
+    Path checkpoint = tempDir("crashed");
+    StreamingQuery first =
+        serve(source("crashy").load().withColumn("reply", length(col("value"))), "reply",
+            checkpoint);
+    assertThat(Http.post(urlOf("crashy"), "abc").body()).isEqualTo("3");
+    Path offsets = checkpoint.resolve("offsets");
+    Path commits = checkpoint.resolve("commits");
+    Await.until(Duration.ofSeconds(30), "a committed batch naming the server",
+        () -> lastCommitted(offsets, commits) >= 0);
+    first.stop();
+    long lastBatch = lastCommitted(offsets, commits);
+
+    // As if the driver died after planning one more batch of the old server's requests.
+    java.util.List<String> lines =
+        java.nio.file.Files.readAllLines(offsets.resolve(String.valueOf(lastBatch)));
+    String last = lines.get(lines.size() - 1);
+    lines.set(lines.size() - 1, last.replaceAll(":(\\d+)}", ":$1" + "0}"));
+    assertThat(lines.get(lines.size() - 1)).isNotEqualTo(last);
+    java.nio.file.Files.write(offsets.resolve(String.valueOf(lastBatch + 1)), lines);
+
+    StreamingQuery second =
+        serve(source("crashy").load().withColumn("reply", length(col("value"))), "reply",
+            checkpoint);
+    assertThat(Http.post(urlOf("crashy"), "after").body()).isEqualTo("5");
+    assertThat(second.exception().isDefined()).isFalse();
+    assertThat(second.isActive()).isTrue();
+  }
+
+  /** The newest batch whose offsets name a server and whose commit is written, or -1. */
+  private static long lastCommitted(Path offsets, Path commits) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(commits)) {
+      return files.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("\\d+"))
+          .mapToLong(Long::parseLong)
+          .filter(id -> {
+            try {
+              java.util.List<String> l =
+                  java.nio.file.Files.readAllLines(offsets.resolve(String.valueOf(id)));
+              return !l.get(l.size() - 1).equals("{}");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          })
+          .max().orElse(-1);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  @Test
   void twoServicesSideBySideAndStoppingOneLeavesTheOther() throws Exception {
     StreamingQuery a =
         serve(source("service_a").load().withColumn("reply", concat(lit("a:"), col("value"))),
