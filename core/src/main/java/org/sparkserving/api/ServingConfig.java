@@ -80,49 +80,43 @@ public final class ServingConfig implements java.io.Serializable {
         "Invalid value '" + value + "' for option '" + option + "': must be " + mustBe);
   }
 
+  /** Turns an option's text into a number, throwing NumberFormatException when it is none. */
+  private interface NumberParser {
+    long parse(String text);
+  }
+
+  /** The one path every numeric option takes: parse, check the range, or fail naming it. */
+  private static long numberOption(Map<String, String> o, String key, String dflt,
+      NumberParser parser, long min, long max, String mustBe) {
+    String raw = o.getOrDefault(key, dflt);
+    try {
+      long v = parser.parse(raw.trim());
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with what the value must be
+    }
+    throw invalid(key, raw, mustBe);
+  }
+
   private static int intOption(
       Map<String, String> o, String key, String dflt, int min, long max) {
-    String raw = o.getOrDefault(key, dflt);
-    String range = "an integer from " + min + " to " + max;
-    try {
-      long v = Long.parseLong(raw.trim());
-      if (v < min || v > max) {
-        throw invalid(key, raw, range);
-      }
-      return (int) v;
-    } catch (NumberFormatException e) {
-      throw invalid(key, raw, range);
-    }
+    return (int) numberOption(o, key, dflt, Long::parseLong, min, max,
+        "an integer from " + min + " to " + max);
   }
 
   private static long bytesOption(Map<String, String> o, String key, String dflt) {
-    String raw = o.getOrDefault(key, dflt);
-    String mustBe = "a positive size in bytes, such as 65536, 512k or 10m";
-    try {
-      String s = raw.trim();
-      long v = s.chars().allMatch(Character::isDigit) ? Long.parseLong(s)
-          : JavaUtils.byteStringAsBytes(s);
-      if (v <= 0 || v > Integer.MAX_VALUE - 1) {
-        throw invalid(key, raw, mustBe + " below 2g");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw invalid(key, raw, mustBe);
-    }
+    return numberOption(o, key, dflt,
+        s -> s.chars().allMatch(Character::isDigit) ? Long.parseLong(s)
+            : JavaUtils.byteStringAsBytes(s),
+        1, Integer.MAX_VALUE - 1,
+        "a positive size in bytes below 2g, such as 65536, 512k or 10m");
   }
 
   private static long timeOption(Map<String, String> o, String key, String dflt) {
-    String raw = o.getOrDefault(key, dflt);
-    String mustBe = "a positive duration in milliseconds, or with a unit such as 500ms, 30s, 2m";
-    try {
-      long v = JavaUtils.timeStringAsMs(raw.trim());
-      if (v <= 0) {
-        throw invalid(key, raw, mustBe);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw invalid(key, raw, mustBe);
-    }
+    return numberOption(o, key, dflt, JavaUtils::timeStringAsMs, 1, Long.MAX_VALUE,
+        "a positive duration in milliseconds, or with a unit such as 500ms, 30s, 2m");
   }
 
   private static Mode modeOption(String raw) {

@@ -1,11 +1,6 @@
 package org.sparkserving.http;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,21 +31,14 @@ public final class ReplyBatch {
   }
 
   public byte[] encode() {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) Math.min(bytes + 16, 1 << 24));
-    try (DataOutputStream out = new DataOutputStream(buffer)) {
-      out.writeInt(entries.size());
-      for (Entry e : entries) {
-        Reply r = e.reply();
-        out.writeLong(e.seq());
-        out.writeInt(r.status());
-        Wire.writeString(out, r.contentType());
-        Wire.writeMap(out, r.headers());
-        Wire.writeBytes(out, r.body());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buffer.toByteArray();
+    return Wire.encodeList(entries, (int) Math.min(bytes + 16, 1 << 24), (out, e) -> {
+      Reply r = e.reply();
+      out.writeLong(e.seq());
+      out.writeInt(r.status());
+      Wire.writeString(out, r.contentType());
+      Wire.writeMap(out, r.headers());
+      Wire.writeBytes(out, r.body());
+    });
   }
 
   /**
@@ -59,16 +47,12 @@ public final class ReplyBatch {
    * @throws IOException when the bytes are not a well-formed batch
    */
   public static List<Entry> decode(byte[] bytes) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    int n = Wire.count(in, bytes.length);
-    List<Entry> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    return Wire.decodeList(bytes, (in, limit) -> {
       long seq = in.readLong();
       int status = in.readInt();
-      String contentType = Wire.readString(in, bytes.length);
-      out.add(new Entry(seq, new Reply(status, contentType, Wire.readMap(in, bytes.length),
-          Wire.readBytes(in, bytes.length))));
-    }
-    return out;
+      String contentType = Wire.readString(in, limit);
+      return new Entry(seq, new Reply(status, contentType, Wire.readMap(in, limit),
+          Wire.readBytes(in, limit)));
+    });
   }
 }

@@ -1,11 +1,6 @@
 package org.sparkserving.http;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,29 +16,24 @@ public final class RequestBatch {
   public record Entry(long seq, ServingRequest request) {}
 
   static byte[] encode(List<Exchange> exchanges) {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(buffer)) {
-      List<Entry> live = new ArrayList<>(exchanges.size());
-      for (Exchange e : exchanges) {
-        ServingRequest r = e.request();
-        if (r != null) {
-          live.add(new Entry(e.seq(), r));
-        }
+    List<Entry> live = new ArrayList<>(exchanges.size());
+    int size = 16;
+    for (Exchange e : exchanges) {
+      ServingRequest r = e.request();
+      if (r != null) {
+        live.add(new Entry(e.seq(), r));
+        size += r.body().length + 256;
       }
-      out.writeInt(live.size());
-      for (Entry e : live) {
-        ServingRequest r = e.request();
-        out.writeLong(e.seq());
-        Wire.writeString(out, r.method());
-        Wire.writeString(out, r.path());
-        Wire.writeString(out, r.query());
-        Wire.writeMap(out, r.headers());
-        Wire.writeBytes(out, r.body());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return buffer.toByteArray();
+    return Wire.encodeList(live, Math.min(size, 1 << 24), (out, e) -> {
+      ServingRequest r = e.request();
+      out.writeLong(e.seq());
+      Wire.writeString(out, r.method());
+      Wire.writeString(out, r.path());
+      Wire.writeString(out, r.query());
+      Wire.writeMap(out, r.headers());
+      Wire.writeBytes(out, r.body());
+    });
   }
 
   /**
@@ -52,17 +42,13 @@ public final class RequestBatch {
    * @throws IOException when the bytes are not a well-formed batch
    */
   public static List<Entry> decode(byte[] bytes) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    int n = Wire.count(in, bytes.length);
-    List<Entry> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    return Wire.decodeList(bytes, (in, limit) -> {
       long seq = in.readLong();
-      String method = Wire.readString(in, bytes.length);
-      String path = Wire.readString(in, bytes.length);
-      String query = Wire.readString(in, bytes.length);
-      out.add(new Entry(seq, new ServingRequest(method, path, query,
-          Wire.readMap(in, bytes.length), Wire.readBytes(in, bytes.length))));
-    }
-    return out;
+      String method = Wire.readString(in, limit);
+      String path = Wire.readString(in, limit);
+      String query = Wire.readString(in, limit);
+      return new Entry(seq, new ServingRequest(method, path, query, Wire.readMap(in, limit),
+          Wire.readBytes(in, limit)));
+    });
   }
 }
