@@ -47,6 +47,11 @@ public final class ErrorReplies {
     return error(500, "The query serving '" + service + "' failed: " + reason, Map.of());
   }
 
+  /** 500: the query's reply cannot be sent as HTTP (a bad status or header). */
+  public static Reply invalidReply(String reason) {
+    return error(500, "The query's reply is not valid HTTP: " + reason, Map.of());
+  }
+
   /** 504: the query did not reply within replyTimeout. */
   public static Reply timedOut(long timeoutMs) {
     return error(504, "No reply within " + timeoutMs + " ms (option replyTimeout)", Map.of());

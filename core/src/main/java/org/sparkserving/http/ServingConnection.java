@@ -40,6 +40,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<ResponseSlot> slots = new ArrayDeque<>();
 
   private final Runnable writeReadyTask = this::writeReady;
+  private static final RejectionLog REJECTIONS = new RejectionLog(LOG);
   private ChannelHandlerContext ctx;
 
   ServingConnection(HttpServer server) {
@@ -68,8 +69,8 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
     ResponseSlot slot = new ResponseSlot(this);
     slots.add(slot);
     if (!request.decoderResult().isSuccess()) {
-      LOG.info("Malformed HTTP request on {}: {}", server, request.decoderResult().cause());
-      slot.fill(ErrorReplies.badRequest("malformed HTTP request"));
+      LOG.debug("Malformed HTTP request on {}", server, request.decoderResult().cause());
+      reject(slot, ErrorReplies.badRequest("malformed HTTP request"));
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -80,12 +81,12 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
     }
     ServingEndpoint endpoint = server.route(path);
     if (endpoint == null) {
-      slot.fill(ErrorReplies.notFound(path));
+      reject(slot, ErrorReplies.notFound(path));
       return;
     }
     int size = request.content().readableBytes();
     if (size > endpoint.limits().maxRequestBytes()) {
-      slot.fill(ErrorReplies.payloadTooLarge(endpoint.limits().maxRequestBytes()));
+      reject(slot, ErrorReplies.payloadTooLarge(endpoint.limits().maxRequestBytes()));
       return;
     }
     ServingRequest admitted =
@@ -96,8 +97,13 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
             headers(request.headers()),
             ByteBufUtil.getBytes(request.content()));
     if (endpoint.admit(admitted, slot, ctx.executor()) == null) {
-      slot.fill(endpoint.rejection());
+      reject(slot, endpoint.rejection());
     }
+  }
+
+  private void reject(ResponseSlot slot, Reply reply) {
+    REJECTIONS.record(server, reply);
+    slot.fill(reply);
   }
 
   private static String rawQuery(String uri) {
@@ -122,7 +128,8 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
       // The rest of the body is still on the wire, so the connection cannot be reused.
       Map<String, String> headers = new LinkedHashMap<>(tooLarge.headers());
       headers.put("Connection", "close");
-      slot.fill(new Reply(tooLarge.status(), tooLarge.contentType(), headers, tooLarge.body()));
+      reject(slot, new Reply(tooLarge.status(), tooLarge.contentType(), headers,
+          tooLarge.body()));
     } else {
       super.userEventTriggered(ctx, evt);
     }
@@ -140,7 +147,16 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
   private void writeReady() {
     boolean wrote = false;
     while (!slots.isEmpty() && slots.peekFirst().reply() != null) {
-      ctx.write(toResponse(slots.pollFirst().reply()));
+      Reply reply = slots.pollFirst().reply();
+      FullHttpResponse response;
+      try {
+        response = toResponse(reply);
+      } catch (IllegalArgumentException e) {
+        // A header the query built is not valid HTTP (e.g. a newline in a value).
+        LOG.warn("Service on {} produced an invalid reply: {}", server, e.getMessage());
+        response = toResponse(ErrorReplies.invalidReply(e.getMessage()));
+      }
+      ctx.write(response);
       wrote = true;
     }
     if (wrote) {

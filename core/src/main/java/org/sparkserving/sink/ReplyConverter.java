@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.Reply;
 
 /**
@@ -100,10 +101,10 @@ final class ReplyConverter {
       return new Reply(204, null, Map.of(), new byte[0]);
     }
     InternalRow reply = row.getStruct(ordinal, ((StructType) type).size());
-    int status =
+    long status =
         statusField < 0 || reply.isNullAt(statusField)
             ? 200
-            : (int) Long.parseLong(
+            : Long.parseLong(
                 JsonValues.scalarText(reply, statusField,
                     ((StructType) type).fields()[statusField].dataType()));
     Map<String, String> headers = new LinkedHashMap<>();
@@ -117,7 +118,10 @@ final class ReplyConverter {
         }
       }
     }
-    Reply body = plain(reply, bodyField, bodyType, status, headers);
+    if (status < 100 || status > 599) {
+      return ErrorReplies.invalidReply("status " + status + " is not from 100 to 599");
+    }
+    Reply body = plain(reply, bodyField, bodyType, (int) status, headers);
     // An explicit Content-Type header wins over the one the body's type suggests.
     String contentType = body.contentType();
     for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -126,7 +130,7 @@ final class ReplyConverter {
       }
     }
     headers.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Type"));
-    return new Reply(status, contentType, headers, body.body());
+    return new Reply(body.status(), contentType, headers, body.body());
   }
 
   private static Reply plain(SpecializedGetters c, int i, DataType t, int status,

@@ -37,6 +37,24 @@ class ReplyTypesTest extends SparkServingTestBase {
   }
 
   @Test
+  void invalidStatusOrHeaderAnswers500AndServiceKeepsServing() {
+    serve(source("invalid").load().withColumn("reply", struct(
+        when(col("value").equalTo("bad-status"), lit(42)).otherwise(lit(200)).as("status"),
+        map(lit("X-Echo"), col("value")).as("headers"),
+        col("value").as("body"))), "reply");
+    String url = urlOf("invalid");
+
+    HttpResponse<String> badStatus = Http.post(url, "bad-status");
+    HttpResponse<String> badHeader = Http.post(url, "line\nbreak");
+
+    assertThat(badStatus.statusCode()).isEqualTo(500);
+    assertThat(badStatus.body()).contains("status 42");
+    assertThat(badHeader.statusCode()).isEqualTo(500);
+    assertThat(badHeader.body()).contains("not valid HTTP");
+    assertThat(Http.post(url, "fine").body()).isEqualTo("fine");
+  }
+
+  @Test
   void structReplyIsJson() {
     serve(source("json").load().withColumn("reply", struct(
         col("value").as("text"),
