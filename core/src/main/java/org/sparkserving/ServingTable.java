@@ -40,6 +40,7 @@ final class ServingTable
   public Set<TableCapability> capabilities() {
     return Set.of(
         TableCapability.MICRO_BATCH_READ,
+        TableCapability.CONTINUOUS_READ,
         TableCapability.STREAMING_WRITE);
   }
 

@@ -28,6 +28,9 @@ public final class InternalApi {
   /** The header that carries a service instance's secret on internal calls. */
   public static final String SECRET_HEADER = "X-Serving-Secret";
 
+  /** The header that carries the server's last admitted seq on a requests call. */
+  public static final String LAST_SEQ_HEADER = "X-Serving-Last-Seq";
+
   private final HttpServer server;
 
   InternalApi(HttpServer server) {
@@ -79,8 +82,10 @@ public final class InternalApi {
     } catch (RuntimeException e) {
       return ErrorReplies.badRequest("'after' and 'upTo' must be seq numbers");
     }
-    return new Reply(200, Reply.BINARY, java.util.Map.of(),
-        RequestBatch.encode(endpoint.read(after, upTo)));
+    // The last admitted seq tells a remote reader which missing seqs ended and which are to come.
+    long last = endpoint.lastSeq();
+    return new Reply(200, Reply.BINARY, java.util.Map.of(LAST_SEQ_HEADER, Long.toString(last)),
+        RequestBatch.encode(endpoint.read(after, Math.min(upTo, last))));
   }
 
   private static Reply acceptReplies(FullHttpRequest request, ServingEndpoint endpoint) {

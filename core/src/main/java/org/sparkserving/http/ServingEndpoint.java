@@ -35,6 +35,9 @@ public final class ServingEndpoint {
   /** Guarded by admitLock for writes. */
   private volatile boolean stopped;
 
+  /** Guarded by admitLock: readers blocked in {@link #awaitAdmitted}. */
+  private int waitingReaders;
+
   private final ConcurrentHashMap<Long, Exchange> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final EndpointMetrics metrics = new EndpointMetrics();
@@ -124,6 +127,9 @@ public final class ServingEndpoint {
       slot.attach(exchange);
       inFlight.put(seq, exchange);
       lastSeq = seq;
+      if (waitingReaders > 0) {
+        admitLock.notifyAll();
+      }
     }
     metrics.admitted.increment();
     exchange.setTimeout(
@@ -141,6 +147,40 @@ public final class ServingEndpoint {
   /** The reply for a request that {@link #admit} refused. */
   Reply rejection() {
     return stopped ? ErrorReplies.stopped(name) : ErrorReplies.overloaded(limits.maxPendingRequests());
+  }
+
+  /**
+   * Blocks until request {@code seq} has been admitted, the endpoint stopped, or {@code timeoutMs}
+   * passed. Continuous and real-time readers wait here instead of polling.
+   *
+   * @return true if {@code seq} is admitted
+   */
+  public boolean awaitAdmitted(long seq, long timeoutMs) throws InterruptedException {
+    if (lastSeq >= seq) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    synchronized (admitLock) {
+      waitingReaders++;
+      try {
+        while (lastSeq < seq && !stopped) {
+          long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+          if (leftMs <= 0) {
+            return false;
+          }
+          admitLock.wait(leftMs);
+        }
+        return lastSeq >= seq;
+      } finally {
+        waitingReaders--;
+      }
+    }
+  }
+
+  /** The request with this seq if it is still waiting and readable, else null. */
+  public Exchange waiting(long seq) {
+    Exchange e = inFlight.get(seq);
+    return e != null && e.request() != null ? e : null;
   }
 
   /** Requests with seq in (fromExclusive, toInclusive] that are still waiting, in seq order. */
@@ -203,6 +243,7 @@ public final class ServingEndpoint {
         return;
       }
       stopped = true;
+      admitLock.notifyAll();
     }
     for (Exchange e : inFlight.values()) {
       e.complete(finalReply);

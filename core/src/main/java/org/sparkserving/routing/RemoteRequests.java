@@ -5,12 +5,21 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import org.sparkserving.http.InternalApi;
 import org.sparkserving.http.RequestBatch;
 
 /** Reads a seq range of waiting requests from a server in another JVM. */
 public final class RemoteRequests {
 
   private RemoteRequests() {}
+
+  /**
+   * What one call returned.
+   *
+   * @param entries the waiting requests of the range, in seq order
+   * @param lastSeq the server's last admitted seq when it answered; -1 when the server is gone
+   */
+  public record Fetched(List<RequestBatch.Entry> entries, long lastSeq) {}
 
   /**
    * The waiting requests of {@code origin} with seq in {@code (after, upTo]}; empty when that
@@ -20,6 +29,11 @@ public final class RemoteRequests {
    */
   public static List<RequestBatch.Entry> fetch(String origin, String secret, long after,
       long upTo) {
+    return fetchWithLastSeq(origin, secret, after, upTo).entries();
+  }
+
+  /** Like {@link #fetch}, also telling how far the server has admitted. */
+  public static Fetched fetchWithLastSeq(String origin, String secret, long after, long upTo) {
     try {
       HttpResponse<byte[]> response =
           InternalClient.send(
@@ -28,13 +42,14 @@ public final class RemoteRequests {
                   .GET(),
               secret);
       if (response.statusCode() == 410) {
-        return List.of();
+        return new Fetched(List.of(), -1);
       }
       if (response.statusCode() != 200) {
         throw new IOException("HTTP " + response.statusCode() + " reading requests from "
             + origin + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
       }
-      return RequestBatch.decode(response.body());
+      long lastSeq = response.headers().firstValueAsLong(InternalApi.LAST_SEQ_HEADER).orElse(upTo);
+      return new Fetched(RequestBatch.decode(response.body()), lastSeq);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read requests (" + after + ", " + upTo + "] from "
           + origin, e);

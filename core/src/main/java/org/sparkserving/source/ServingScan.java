@@ -3,6 +3,7 @@ package org.sparkserving.source;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.streaming.ContinuousStream;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.types.StructType;
 import org.sparkserving.api.ServingConfig;
@@ -37,6 +38,16 @@ public final class ServingScan implements ScanBuilder, Scan {
     requireHeadMode();
     return new ServingMicroBatchStream(config, ServiceServers.startOnDriver(config),
         numPartitions());
+  }
+
+  @Override
+  public ContinuousStream toContinuousStream(String checkpointLocation) {
+    requireHeadMode();
+    // Each continuous partition holds a task slot for the life of the query; default to one so
+    // that a service never takes every core of a small cluster.
+    int partitions = config.numPartitions() > 0 ? config.numPartitions() : 1;
+    TaskSlots.require(partitions, "continuous processing");
+    return new ServingContinuousStream(ServiceServers.startOnDriver(config), partitions);
   }
 
   private int numPartitions() {

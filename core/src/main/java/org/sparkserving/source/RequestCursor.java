@@ -1,0 +1,116 @@
+package org.sparkserving.source;
+
+import java.util.ArrayDeque;
+import org.sparkserving.http.Exchange;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.Origins;
+import org.sparkserving.http.RequestBatch;
+import org.sparkserving.http.ServingEndpoint;
+import org.sparkserving.routing.RemoteRequests;
+import org.sparkserving.source.ServingPartitionReader.RequestRecord;
+
+/**
+ * An unbounded read of one server's requests for the continuous and real-time triggers. Partition
+ * {@code index} of {@code count} reads every seq {@code s} with {@code (s - 1) % count == index},
+ * in order, so its offset is simply the last seq it passed and a restart from it is exact.
+ */
+final class RequestCursor {
+
+  /** How long one remote poll waits before asking again when nothing new was admitted. */
+  private static final long REMOTE_IDLE_MS = 2;
+  private static final int REMOTE_WINDOW = 256;
+
+  private final String origin;
+  private final String secret;
+  private final int index;
+  private final int count;
+  private final ServingEndpoint local;
+  private final ArrayDeque<RequestRecord> fetched = new ArrayDeque<>();
+  private long last;
+  private boolean gone;
+
+  RequestCursor(String origin, String secret, int index, int count, long lastSeq) {
+    this(origin, secret, index, count, lastSeq,
+        HttpServers.findInstance(Origins.instanceId(origin)));
+  }
+
+  /** With {@code local} null, reads through the internal endpoint even in the server's JVM. */
+  RequestCursor(String origin, String secret, int index, int count, long lastSeq,
+      ServingEndpoint local) {
+    this.origin = origin;
+    this.secret = secret;
+    this.index = index;
+    this.count = count;
+    this.last = lastSeq;
+    this.local = local;
+  }
+
+  /** The last seq this cursor has passed (read or skipped); 0 before the first. */
+  long lastSeq() {
+    return last;
+  }
+
+  private long nextSeq() {
+    return last == 0 ? index + 1 : last + count;
+  }
+
+  /**
+   * The next waiting request of this partition, waiting at most {@code timeoutMs} for one.
+   *
+   * @return the request, or null when none arrived in time
+   */
+  RequestRecord next(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (true) {
+      RequestRecord r = local != null ? nextLocal(deadline) : nextRemote(deadline);
+      if (r != null || System.nanoTime() - deadline >= 0) {
+        return r;
+      }
+    }
+  }
+
+  private RequestRecord nextLocal(long deadline) throws InterruptedException {
+    long seq = nextSeq();
+    long leftMs = Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+    if (!local.awaitAdmitted(seq, leftMs)) {
+      if (local.isStopped()) {
+        // The service stopped with the query; wait out the time so Spark can wind down.
+        Thread.sleep(leftMs);
+      }
+      return null;
+    }
+    last = seq;
+    Exchange e = local.waiting(seq);
+    return e == null ? null : new RequestRecord(seq, e.request());
+  }
+
+  private RequestRecord nextRemote(long deadline) throws InterruptedException {
+    if (fetched.isEmpty() && !gone) {
+      long from = last == 0 ? index : last;
+      RemoteRequests.Fetched f =
+          RemoteRequests.fetchWithLastSeq(origin, secret, from, from + (long) REMOTE_WINDOW * count);
+      gone = f.lastSeq() < 0;
+      for (RequestBatch.Entry e : f.entries()) {
+        if ((e.seq() - 1) % count == index) {
+          fetched.add(new RequestRecord(e.seq(), e.request()));
+        }
+      }
+      // Every seq of this partition up to the server's last admitted one is now read or ended.
+      long passed = f.lastSeq() < nextSeq() ? last
+          : f.lastSeq() - Math.floorMod(f.lastSeq() - 1 - index, count);
+      if (fetched.isEmpty()) {
+        last = Math.max(last, Math.min(passed, from + (long) REMOTE_WINDOW * count));
+        Thread.sleep(Math.min(REMOTE_IDLE_MS,
+            Math.max(0, (deadline - System.nanoTime()) / 1_000_000L)));
+        return null;
+      }
+    }
+    RequestRecord r = fetched.poll();
+    if (r != null) {
+      last = r.seq();
+    } else if (gone) {
+      Thread.sleep(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+    }
+    return r;
+  }
+}

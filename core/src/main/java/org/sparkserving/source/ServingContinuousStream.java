@@ -1,0 +1,63 @@
+package org.sparkserving.source;
+
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReaderFactory;
+import org.apache.spark.sql.connector.read.streaming.ContinuousStream;
+import org.apache.spark.sql.connector.read.streaming.Offset;
+import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
+
+/**
+ * Continuous-processing reads of a service: every partition reads its slice of the server's
+ * requests as they arrive, so a request is answered in about a millisecond instead of a batch.
+ * The offset is, per partition, the last seq it passed.
+ */
+final class ServingContinuousStream implements ContinuousStream {
+
+  private final ServiceServers servers;
+  private final int numPartitions;
+
+  ServingContinuousStream(ServiceServers servers, int numPartitions) {
+    this.servers = servers;
+    this.numPartitions = numPartitions;
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions(Offset start) {
+    return StreamPartitions.plan(servers, numPartitions, (ServingOffset) start);
+  }
+
+  @Override
+  public ContinuousPartitionReaderFactory createContinuousReaderFactory() {
+    return ServingContinuousReaderFactory.INSTANCE;
+  }
+
+  @Override
+  public Offset mergeOffsets(PartitionOffset[] offsets) {
+    return StreamPartitions.merge(offsets);
+  }
+
+  @Override
+  public Offset initialOffset() {
+    return ServingOffset.EMPTY;
+  }
+
+  @Override
+  public Offset deserializeOffset(String json) {
+    return ServingOffset.fromJson(json);
+  }
+
+  @Override
+  public void commit(Offset end) {
+    StreamPartitions.commit(servers, (ServingOffset) end);
+  }
+
+  @Override
+  public void stop() {
+    servers.stop();
+  }
+
+  @Override
+  public String toString() {
+    return "ServingContinuousStream[" + servers + "]";
+  }
+}

@@ -1,0 +1,130 @@
+package org.sparkserving.e2e;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.upper;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Http;
+import org.sparkserving.testing.SparkServingTestBase;
+
+/** Continuous processing: requests answered as they arrive, not per batch. */
+class ContinuousTriggerTest extends SparkServingTestBase {
+
+  private static StreamingQuery serveContinuously(Dataset<Row> output, Path checkpoint) {
+    try {
+      return output.writeStream().format("serving").option("replyCol", "reply")
+          .option("checkpointLocation", checkpoint.toString())
+          .trigger(Trigger.Continuous("1 second")).start();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @ParameterizedTest(name = "numPartitions={0}")
+  @ValueSource(ints = {1, 2})
+  void concurrentClientsEachGetTheirOwnReply(int numPartitions) throws Exception {
+    String name = "continuous" + numPartitions;
+    serveContinuously(source(name).option("numPartitions", String.valueOf(numPartitions)).load()
+        .withColumn("reply", concat(lit("c:"), upper(col("value")))), tempDir("cont"));
+    String url = urlOf(name);
+
+    ExecutorService clients = Executors.newFixedThreadPool(32);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int c = 0; c < 32; c++) {
+        int client = c;
+        results.add(clients.submit(() -> {
+          List<String> wrong = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            String body = "client" + client + "-" + i;
+            HttpResponse<String> r = Http.post(url, body);
+            if (r.statusCode() != 200 || !r.body().equals("c:" + body.toUpperCase())) {
+              wrong.add(body + " -> " + r.statusCode() + " " + r.body());
+            }
+          }
+          return wrong;
+        }));
+      }
+      List<String> wrong = new ArrayList<>();
+      for (Future<List<String>> f : results) {
+        wrong.addAll(f.get(120, TimeUnit.SECONDS));
+      }
+      assertThat(wrong).isEmpty();
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void repliesComeFarSoonerThanAnEpoch() {
+    serveContinuously(source("quick").load().withColumn("reply", upper(col("value"))),
+        tempDir("quick"));
+    String url = urlOf("quick");
+    assertThat(Http.post(url, "warm").body()).isEqualTo("WARM");
+
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 20; i++) {
+      long start = System.nanoTime();
+      assertThat(Http.post(url, "x" + i).body()).isEqualTo("X" + i);
+      best = Math.min(best, System.nanoTime() - start);
+    }
+    // Epochs are 1 s long: a reply bound to them could never come this fast.
+    assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofMillis(200));
+  }
+
+  @Test
+  void stopAnswersWaitingClientsAndFreesThePort() throws Exception {
+    StreamingQuery query = serveContinuously(source("cstop").load()
+        .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), tempDir("cs"));
+    String url = urlOf("cstop");
+    int port = java.net.URI.create(url).getPort();
+    assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
+    CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
+    Await.until(Duration.ofSeconds(10), "a waiting client",
+        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+
+    query.stop();
+
+    assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    try (ServerSocket rebind = new ServerSocket(port, 50,
+        java.net.InetAddress.getByName("localhost"))) {
+      assertThat(rebind.getLocalPort()).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void moreContinuousPartitionsThanTaskSlotsIsRefused() {
+    assertThatThrownBy(() -> {
+      StreamingQuery q = serveContinuously(source("greedy").option("numPartitions", "64").load()
+          .withColumn("reply", col("value")), tempDir("greedy"));
+      q.awaitTermination(60_000);
+      if (q.exception().isDefined()) {
+        throw q.exception().get();
+      }
+    }).hasMessageContaining("Invalid value '64' for option 'numPartitions'")
+        .hasMessageContaining("task slots");
+  }
+}
