@@ -37,9 +37,10 @@ public final class ErrorReplies {
         Map.of("Retry-After", "1"));
   }
 
-  /** 503: the streaming query behind the service stopped before answering. */
+  /** 503: the streaming query behind the service stopped (or failed) before answering. */
   public static Reply stopped(String service) {
-    return error(503, "Service '" + service + "' stopped before replying", Map.of());
+    return error(503, "Service '" + service + "' stopped before replying: its query was stopped"
+        + " or failed", Map.of("Retry-After", "1"));
   }
 
   /** 500: the streaming query behind the service failed before answering. */

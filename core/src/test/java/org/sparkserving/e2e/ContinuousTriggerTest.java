@@ -115,6 +115,45 @@ class ContinuousTriggerTest extends SparkServingTestBase {
     }
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean FAILED_ONCE =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  @Test
+  void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
+    FAILED_ONCE.set(false);
+    spark.udf().register("failOnce", (org.apache.spark.sql.api.java.UDF1<String, String>) v -> {
+      if (v.equals("boom") && FAILED_ONCE.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected failure");
+      }
+      return v.toUpperCase();
+    }, org.apache.spark.sql.types.DataTypes.StringType);
+    Path checkpoint = tempDir("cfail");
+    StreamingQuery query = serveContinuously(source("fragile").load()
+        .filter(col("value").notEqual("wait"))
+        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+        checkpoint);
+    String url = urlOf("fragile");
+    assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
+    CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
+    Await.until(Duration.ofSeconds(10), "a waiting client",
+        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+
+    long start = System.nanoTime();
+    HttpResponse<String> failed = Http.post(url, "boom");
+    HttpResponse<String> other = bystander.get(30, TimeUnit.SECONDS);
+
+    assertThat(failed.statusCode()).isBetween(500, 599);
+    assertThat(other.statusCode()).isBetween(500, 599);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    Await.until(Duration.ofSeconds(30), "the query ended", () -> !query.isActive());
+
+    serveContinuously(source("fragile").load()
+        .filter(col("value").notEqual("wait"))
+        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+        checkpoint);
+    assertThat(Http.post(urlOf("fragile"), "boom").body()).isEqualTo("BOOM");
+  }
+
   @Test
   void moreContinuousPartitionsThanTaskSlotsIsRefused() {
     assertThatThrownBy(() -> {
