@@ -1,10 +1,14 @@
 package org.sparkserving;
 
 import java.util.List;
+import org.apache.spark.sql.ForeachWriter;
+import org.apache.spark.sql.Row;
+import org.sparkserving.api.ServingOptions;
+import org.sparkserving.sink.ServingForeachWriter;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.ServingEndpoint;
 
-/** Where a running service can be reached, as seen from this JVM (the driver). */
+/** Where a running service can be reached, and the reply path as a {@code foreach} writer. */
 public final class Serving {
 
   private Serving() {}
@@ -41,5 +45,15 @@ public final class Serving {
       }
       Thread.sleep(10);
     }
+  }
+
+  /**
+   * The serving sink as a {@code ForeachWriter}, for triggers that accept only allow-listed
+   * sinks (Spark's real-time mode): {@code .writeStream().foreach(Serving.replyWriter("reply"))}.
+   *
+   * @param replyCol the column that answers each request
+   */
+  public static ForeachWriter<Row> replyWriter(String replyCol) {
+    return new ServingForeachWriter(ServingOptions.DEFAULT_ID_COL, replyCol);
   }
 }

@@ -4,16 +4,9 @@ import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.streaming.StreamingDataWriterFactory;
-import org.apache.spark.sql.types.DataType;
 
 /** Shipped to executors: where the id and reply are in each row, and the routing secrets. */
-record ServingDataWriterFactory(
-    int idOrdinal,
-    int originField,
-    int seqField,
-    int replyOrdinal,
-    DataType replyType,
-    Map<String, String> secrets)
+record ServingDataWriterFactory(ReplyColumns columns, Map<String, String> secrets)
     implements StreamingDataWriterFactory {
 
   @Override

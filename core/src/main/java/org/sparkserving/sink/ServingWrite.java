@@ -10,12 +10,8 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
 import org.apache.spark.sql.connector.write.streaming.StreamingDataWriterFactory;
 import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
 import org.apache.spark.sql.internal.connector.SupportsStreamingUpdateAsAppend;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkserving.api.ServingConfig;
-import org.sparkserving.api.ServingOptions;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.ServingEndpoint;
 
@@ -29,54 +25,20 @@ public final class ServingWrite
         StreamingWrite {
 
   private final ServingConfig config;
-  private final int idOrdinal;
-  private final int originField;
-  private final int seqField;
-  private final int replyOrdinal;
-  private final DataType replyType;
+  private final ReplyColumns columns;
 
   public ServingWrite(ServingConfig config, StructType schema) {
     this.config = config;
-    this.idOrdinal = ordinal(schema, config.idCol(), ServingOptions.ID_COL);
-    DataType idType = schema.fields()[idOrdinal].dataType();
-    if (!(idType instanceof StructType id)
-        || fieldType(id, "origin") != DataTypes.StringType
-        || fieldType(id, "seq") != DataTypes.LongType) {
-      throw ServingConfig.invalid(ServingOptions.ID_COL, config.idCol(),
-          "a column of type struct<origin: string, seq: bigint> as the serving source "
-              + "produces it, but it is " + idType.simpleString());
-    }
-    this.originField = id.fieldIndex("origin");
-    this.seqField = id.fieldIndex("seq");
-    this.replyOrdinal = ordinal(schema, config.replyCol(), ServingOptions.REPLY_COL);
-    this.replyType = schema.fields()[replyOrdinal].dataType();
+    this.columns = ReplyColumns.resolve(schema, config.idCol(), config.replyCol());
   }
 
-  private static DataType fieldType(StructType struct, String name) {
-    for (StructField f : struct.fields()) {
-      if (f.name().equals(name)) {
-        return f.dataType() instanceof org.apache.spark.sql.types.StringType
-            ? DataTypes.StringType
-            : f.dataType();
-      }
+  /** The secret of every service instance in this JVM (the driver), by instance id. */
+  static Map<String, String> localSecrets() {
+    Map<String, String> secrets = new HashMap<>();
+    for (ServingEndpoint e : HttpServers.liveEndpoints()) {
+      secrets.put(e.instanceId(), e.secret());
     }
-    return null;
-  }
-
-  private static int ordinal(StructType schema, String column, String option) {
-    StructField[] fields = schema.fields();
-    for (int i = 0; i < fields.length; i++) {
-      if (fields[i].name().equals(column)) {
-        return i;
-      }
-    }
-    for (int i = 0; i < fields.length; i++) {
-      if (fields[i].name().equalsIgnoreCase(column)) {
-        return i;
-      }
-    }
-    throw ServingConfig.invalid(option, column,
-        "a column of the query; its columns are " + String.join(", ", schema.fieldNames()));
+    return secrets;
   }
 
   @Override
@@ -101,12 +63,7 @@ public final class ServingWrite
 
   @Override
   public StreamingDataWriterFactory createStreamingWriterFactory(PhysicalWriteInfo info) {
-    Map<String, String> secrets = new HashMap<>();
-    for (ServingEndpoint e : HttpServers.liveEndpoints()) {
-      secrets.put(e.instanceId(), e.secret());
-    }
-    return new ServingDataWriterFactory(
-        idOrdinal, originField, seqField, replyOrdinal, replyType, secrets);
+    return new ServingDataWriterFactory(columns, localSecrets());
   }
 
   /**

@@ -18,10 +18,10 @@ import org.sparkserving.api.ServingConfig;
  * capped by admission control; a batch's range per server is cut into fixed sub-ranges, one per
  * partition, so a retried task reads exactly the same requests.
  */
-final class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl {
+class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl {
 
   private final ServingConfig config;
-  private final ServiceServers servers;
+  final ServiceServers servers;
   private final int numPartitions;
 
   ServingMicroBatchStream(ServingConfig config, ServiceServers servers, int numPartitions) {

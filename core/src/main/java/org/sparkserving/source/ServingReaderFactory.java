@@ -14,6 +14,10 @@ final class ServingReaderFactory implements PartitionReaderFactory {
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    if (partition instanceof ServingStreamPartition stream) {
+      // Only planned by the real-time stream, so this never runs where real-time mode is absent.
+      return RealTimeServingReader.create(stream);
+    }
     return new ServingPartitionReader((ServingInputPartition) partition);
   }
 }

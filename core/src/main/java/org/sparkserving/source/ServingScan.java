@@ -36,7 +36,7 @@ public final class ServingScan implements ScanBuilder, Scan {
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
     requireHeadMode();
-    return new ServingMicroBatchStream(config, ServiceServers.startOnDriver(config),
+    return RealTimeSupport.stream(config, ServiceServers.startOnDriver(config),
         numPartitions());
   }
 

@@ -1,0 +1,118 @@
+package org.sparkserving.e2e;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.upper;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
+import org.sparkserving.Serving;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Http;
+import org.sparkserving.testing.SparkServingTestBase;
+
+/** Spark's real-time mode (Spark 4.1+), through the library's foreach writer. */
+class RealTimeTriggerTest extends SparkServingTestBase {
+
+  private static StreamingQuery serveInRealTime(Dataset<Row> output, Path checkpoint) {
+    try {
+      return output.writeStream().outputMode("update")
+          .foreach(Serving.replyWriter("reply"))
+          .option("checkpointLocation", checkpoint.toString())
+          .trigger(Trigger.RealTime(5000)).start();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void concurrentClientsEachGetTheirOwnReplyQuickly() throws Exception {
+    serveInRealTime(source("realtime").load()
+        .withColumn("reply", concat(lit("rt:"), upper(col("value")))), tempDir("rt"));
+    String url = urlOf("realtime");
+
+    ExecutorService clients = Executors.newFixedThreadPool(32);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int c = 0; c < 32; c++) {
+        int client = c;
+        results.add(clients.submit(() -> {
+          List<String> wrong = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            String body = "client" + client + "-" + i;
+            HttpResponse<String> r = Http.post(url, body);
+            if (r.statusCode() != 200 || !r.body().equals("rt:" + body.toUpperCase())) {
+              wrong.add(body + " -> " + r.statusCode() + " " + r.body());
+            }
+          }
+          return wrong;
+        }));
+      }
+      List<String> wrong = new ArrayList<>();
+      for (Future<List<String>> f : results) {
+        wrong.addAll(f.get(120, TimeUnit.SECONDS));
+      }
+      assertThat(wrong).isEmpty();
+    } finally {
+      clients.shutdownNow();
+    }
+
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 20; i++) {
+      long start = System.nanoTime();
+      assertThat(Http.post(url, "q" + i).body()).isEqualTo("rt:Q" + i);
+      best = Math.min(best, System.nanoTime() - start);
+    }
+    // Batches are 5 s long: a reply bound to them could never come this fast.
+    assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofMillis(200));
+  }
+
+  @Test
+  void servingSinkWorksWhenTheAllowListIsOff() throws Exception {
+    spark.conf().set("spark.sql.streaming.realTimeMode.allowlistCheck", "false");
+    try {
+      source("rtsink").load().withColumn("reply", upper(col("value")))
+          .writeStream().outputMode("update").format("serving").option("replyCol", "reply")
+          .option("checkpointLocation", tempDir("rtsink").toString())
+          .trigger(Trigger.RealTime(5000)).start();
+      assertThat(Http.post(urlOf("rtsink"), "abc").body()).isEqualTo("ABC");
+    } finally {
+      spark.conf().unset("spark.sql.streaming.realTimeMode.allowlistCheck");
+    }
+  }
+
+  @Test
+  void stopAndFailureAnswerWaitingClientsAndRestartServes() throws Exception {
+    Path checkpoint = tempDir("rtstop");
+    StreamingQuery query = serveInRealTime(source("rtstop").load()
+        .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), checkpoint);
+    String url = urlOf("rtstop");
+    assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
+    CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
+    Await.until(Duration.ofSeconds(10), "a waiting client",
+        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+
+    query.stop();
+
+    assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    serveInRealTime(source("rtstop").load()
+        .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), checkpoint);
+    assertThat(Http.post(urlOf("rtstop"), "again").body()).isEqualTo("again");
+  }
+}
