@@ -1,7 +1,6 @@
 package org.sparkserving;
 
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SessionConfigSupport;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;

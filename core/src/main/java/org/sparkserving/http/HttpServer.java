@@ -11,6 +11,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -157,6 +158,11 @@ public final class HttpServer {
   /** Closes the listening socket and every connection; returns once the port is free. */
   void close() {
     channel.close().syncUninterruptibly();
+    // Netty closes a loop's channels before running its queued tasks once shutdown begins, so
+    // first let every loop run what is queued: the final replies of the stopping services.
+    for (EventExecutor loop : workerGroup) {
+      loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
     // A short quiet period lets replies queued by stopping services reach their clients.
     workerGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     bossGroup.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
