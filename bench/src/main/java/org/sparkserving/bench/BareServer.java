@@ -50,7 +50,8 @@ public final class BareServer implements AutoCloseable {
    *
    * @param workerThreads Netty event loops; the library's default on two cores is 2
    */
-  @SuppressWarnings("deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
+  // NioEventLoopGroup is deprecated in Netty 4.2 but is the one event loop API 4.1 and 4.2 share.
+  @SuppressWarnings("deprecation")
   public BareServer(int workerThreads) throws InterruptedException {
     // Daemon threads: a forgotten server must never keep the benchmark's JVM alive.
     bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("bare-accept", true));

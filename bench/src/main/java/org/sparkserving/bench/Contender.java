@@ -20,6 +20,14 @@ public interface Contender {
    */
   Endpoint start() throws Exception;
 
+  /**
+   * What the contender saw inside itself since the last call (Spark batch timings, say), to print
+   * under the table with the load just measured; null when it has nothing to say.
+   */
+  default String loadNote() {
+    return null;
+  }
+
   /** Stops the service and frees what it held; safe to call after a failed {@link #start()}. */
   void stop();
 

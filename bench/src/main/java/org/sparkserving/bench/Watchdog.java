@@ -1,0 +1,33 @@
+package org.sparkserving.bench;
+
+import java.time.Duration;
+
+/**
+ * The last line of defence for "the benchmark always exits by itself": every loop already has a
+ * count and a time limit, but if something outside them hangs (a Spark query that never stops,
+ * say), this halts the JVM once the whole run has overstayed its budget.
+ */
+final class Watchdog {
+
+  private Watchdog() {}
+
+  /** Starts a daemon thread that halts the JVM with status 3 after {@code budget}. */
+  static void start(Duration budget) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(budget.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println(
+                  "Benchmark exceeded its time budget of " + budget.toSeconds() + " s; halting.");
+              // halt, not exit: shutdown hooks (Spark's) may be what hangs.
+              Runtime.getRuntime().halt(3);
+            },
+            "bench-watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
+}
