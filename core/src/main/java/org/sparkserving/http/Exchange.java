@@ -1,6 +1,5 @@
 package org.sparkserving.http;
 
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,14 +16,16 @@ public final class Exchange {
   /** Dropped once the request's batch is committed: only the waiting client must live on. */
   private volatile ServingRequest request;
 
-  /** Guarded by publication before the exchange becomes readable; cancelled on completion. */
-  private volatile ScheduledFuture<?> timeout;
+  /** System.nanoTime() after which the client gets 504; never decreases with seq. */
+  private final long deadlineNanos;
 
-  Exchange(long seq, ServingEndpoint endpoint, ServingRequest request, ResponseSlot slot) {
+  Exchange(long seq, ServingEndpoint endpoint, ServingRequest request, ResponseSlot slot,
+      long deadlineNanos) {
     this.seq = seq;
     this.endpoint = endpoint;
     this.request = request;
     this.slot = slot;
+    this.deadlineNanos = deadlineNanos;
   }
 
   /** The request's sequence number within its service instance, from 1. */
@@ -41,8 +42,8 @@ public final class Exchange {
     return done.get();
   }
 
-  void setTimeout(ScheduledFuture<?> timeout) {
-    this.timeout = timeout;
+  long deadlineNanos() {
+    return deadlineNanos;
   }
 
   void releaseRequest() {
@@ -70,10 +71,6 @@ public final class Exchange {
   private boolean end() {
     if (!done.compareAndSet(false, true)) {
       return false;
-    }
-    ScheduledFuture<?> t = timeout;
-    if (t != null) {
-      t.cancel(false);
     }
     request = null;
     endpoint.forget(seq);

@@ -133,7 +133,7 @@ public final class HttpServer {
   }
 
   ServingEndpoint register(String name, EndpointLimits limits) {
-    ServingEndpoint endpoint = new ServingEndpoint(name, limits, this);
+    ServingEndpoint endpoint = new ServingEndpoint(name, limits, this, workerGroup.next());
     ServingEndpoint previous = endpoints.putIfAbsent(name, endpoint);
     if (previous != null) {
       throw new IllegalStateException(

@@ -96,7 +96,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
             rawQuery(request.uri()),
             headers(request.headers()),
             ByteBufUtil.getBytes(request.content()));
-    if (endpoint.admit(admitted, slot, ctx.executor()) == null) {
+    if (endpoint.admit(admitted, slot) == null) {
       reject(slot, endpoint.rejection());
     }
   }

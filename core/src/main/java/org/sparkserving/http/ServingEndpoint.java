@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,15 +40,43 @@ public final class ServingEndpoint {
   private int waitingReaders;
 
   private final ConcurrentHashMap<Long, Exchange> inFlight = new ConcurrentHashMap<>();
+  private final long timeoutNanos;
+  private final ScheduledFuture<?> sweeper;
+
+  /** Only the sweeper task touches it: every seq up to it has ended. */
+  private long sweptUpTo;
   private final AtomicInteger pending = new AtomicInteger();
   private final EndpointMetrics metrics = new EndpointMetrics();
 
-  ServingEndpoint(String name, EndpointLimits limits, HttpServer server) {
+  ServingEndpoint(String name, EndpointLimits limits, HttpServer server,
+      ScheduledExecutorService scheduler) {
     this.name = name;
     this.limits = limits;
     this.server = server;
     this.instanceId = randomHex(8);
     this.secret = randomHex(24);
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.replyTimeoutMs());
+    // One periodic sweep instead of a timer per request: no task to schedule or cancel on the
+    // hot path. Timeouts fire at most one interval late.
+    long intervalMs = Math.max(1, Math.min(50, limits.replyTimeoutMs() / 20));
+    this.sweeper = scheduler.scheduleWithFixedDelay(
+        this::expireOverdue, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Answers 504 to every request whose deadline passed, oldest first. */
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    long last = lastSeq;
+    while (sweptUpTo < last) {
+      Exchange e = inFlight.get(sweptUpTo + 1);
+      if (e != null && e.deadlineNanos() - now > 0) {
+        return;
+      }
+      if (e != null && e.complete(ErrorReplies.timedOut(limits.replyTimeoutMs()))) {
+        metrics.timedOut.increment();
+      }
+      sweptUpTo++;
+    }
   }
 
   private static String randomHex(int bytes) {
@@ -110,7 +139,7 @@ public final class ServingEndpoint {
    * Admits a request, or returns null when the service is overloaded or stopped (the caller then
    * answers with the reply that {@link #rejection()} gives).
    */
-  Exchange admit(ServingRequest request, ResponseSlot slot, ScheduledExecutorService timer) {
+  Exchange admit(ServingRequest request, ResponseSlot slot) {
     if (pending.incrementAndGet() > limits.maxPendingRequests()) {
       pending.decrementAndGet();
       metrics.rejected.increment();
@@ -123,7 +152,9 @@ public final class ServingEndpoint {
         return null;
       }
       long seq = lastSeq + 1;
-      exchange = new Exchange(seq, this, request, slot);
+      // Taken under the lock, so deadlines grow with seq and the sweeper can stop at the first
+      // exchange not yet due.
+      exchange = new Exchange(seq, this, request, slot, System.nanoTime() + timeoutNanos);
       slot.attach(exchange);
       inFlight.put(seq, exchange);
       lastSeq = seq;
@@ -132,15 +163,6 @@ public final class ServingEndpoint {
       }
     }
     metrics.admitted.increment();
-    exchange.setTimeout(
-        timer.schedule(
-            () -> {
-              if (exchange.complete(ErrorReplies.timedOut(limits.replyTimeoutMs()))) {
-                metrics.timedOut.increment();
-              }
-            },
-            limits.replyTimeoutMs(),
-            TimeUnit.MILLISECONDS));
     return exchange;
   }
 
@@ -245,6 +267,7 @@ public final class ServingEndpoint {
       stopped = true;
       admitLock.notifyAll();
     }
+    sweeper.cancel(false);
     for (Exchange e : inFlight.values()) {
       e.complete(finalReply);
     }

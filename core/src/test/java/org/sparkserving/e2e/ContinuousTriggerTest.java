@@ -7,16 +7,10 @@ import static org.apache.spark.sql.functions.upper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,8 +19,8 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.sparkserving.http.HttpServers;
 import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -51,31 +45,7 @@ class ContinuousTriggerTest extends SparkServingTestBase {
         .withColumn("reply", concat(lit("c:"), upper(col("value")))), tempDir("cont"));
     String url = urlOf(name);
 
-    ExecutorService clients = Executors.newFixedThreadPool(32);
-    try {
-      List<Future<List<String>>> results = new ArrayList<>();
-      for (int c = 0; c < 32; c++) {
-        int client = c;
-        results.add(clients.submit(() -> {
-          List<String> wrong = new ArrayList<>();
-          for (int i = 0; i < 40; i++) {
-            String body = "client" + client + "-" + i;
-            HttpResponse<String> r = Http.post(url, body);
-            if (r.statusCode() != 200 || !r.body().equals("c:" + body.toUpperCase())) {
-              wrong.add(body + " -> " + r.statusCode() + " " + r.body());
-            }
-          }
-          return wrong;
-        }));
-      }
-      List<String> wrong = new ArrayList<>();
-      for (Future<List<String>> f : results) {
-        wrong.addAll(f.get(120, TimeUnit.SECONDS));
-      }
-      assertThat(wrong).isEmpty();
-    } finally {
-      clients.shutdownNow();
-    }
+    Clients.assertEachGetsItsOwnReply(url, 32, 1280, body -> "c:" + body.toUpperCase());
   }
 
   @Test
@@ -103,16 +73,12 @@ class ContinuousTriggerTest extends SparkServingTestBase {
     int port = java.net.URI.create(url).getPort();
     assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
     CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
-    Await.until(Duration.ofSeconds(10), "a waiting client",
-        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+    Clients.awaitWaiting(1);
 
     query.stop();
 
     assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
-    try (ServerSocket rebind = new ServerSocket(port, 50,
-        java.net.InetAddress.getByName("localhost"))) {
-      assertThat(rebind.getLocalPort()).isEqualTo(port);
-    }
+    Clients.assertPortFree(port);
   }
 
   private static final java.util.concurrent.atomic.AtomicBoolean FAILED_ONCE =
@@ -135,8 +101,7 @@ class ContinuousTriggerTest extends SparkServingTestBase {
     String url = urlOf("fragile");
     assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
     CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
-    Await.until(Duration.ofSeconds(10), "a waiting client",
-        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+    Clients.awaitWaiting(1);
 
     long start = System.nanoTime();
     HttpResponse<String> failed = Http.post(url, "boom");

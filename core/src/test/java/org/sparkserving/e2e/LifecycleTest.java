@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
-import org.sparkserving.http.HttpServers;
 import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -151,17 +151,13 @@ class LifecycleTest extends SparkServingTestBase {
     assertThat(Http.post(url, "ready").body()).isEqualTo("5");
 
     CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
-    Await.until(Duration.ofSeconds(10), "a waiting client",
-        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+    Clients.awaitWaiting(1);
     query.stop();
 
     HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
     assertThat(answer.statusCode()).isEqualTo(503);
     assertThat(answer.body()).contains("stopped");
-    try (ServerSocket rebind = new ServerSocket(port, 50,
-        java.net.InetAddress.getByName("localhost"))) {
-      assertThat(rebind.getLocalPort()).isEqualTo(port);
-    }
+    Clients.assertPortFree(port);
   }
 
   @Test

@@ -9,12 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,8 +17,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
-import org.sparkserving.http.HttpServers;
-import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -47,31 +41,7 @@ class RealTimeTriggerTest extends SparkServingTestBase {
         .withColumn("reply", concat(lit("rt:"), upper(col("value")))), tempDir("rt"));
     String url = urlOf("realtime");
 
-    ExecutorService clients = Executors.newFixedThreadPool(32);
-    try {
-      List<Future<List<String>>> results = new ArrayList<>();
-      for (int c = 0; c < 32; c++) {
-        int client = c;
-        results.add(clients.submit(() -> {
-          List<String> wrong = new ArrayList<>();
-          for (int i = 0; i < 40; i++) {
-            String body = "client" + client + "-" + i;
-            HttpResponse<String> r = Http.post(url, body);
-            if (r.statusCode() != 200 || !r.body().equals("rt:" + body.toUpperCase())) {
-              wrong.add(body + " -> " + r.statusCode() + " " + r.body());
-            }
-          }
-          return wrong;
-        }));
-      }
-      List<String> wrong = new ArrayList<>();
-      for (Future<List<String>> f : results) {
-        wrong.addAll(f.get(120, TimeUnit.SECONDS));
-      }
-      assertThat(wrong).isEmpty();
-    } finally {
-      clients.shutdownNow();
-    }
+    Clients.assertEachGetsItsOwnReply(url, 32, 1280, body -> "rt:" + body.toUpperCase());
 
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 20; i++) {
@@ -105,8 +75,7 @@ class RealTimeTriggerTest extends SparkServingTestBase {
     String url = urlOf("rtstop");
     assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
     CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
-    Await.until(Duration.ofSeconds(10), "a waiting client",
-        () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == 1));
+    Clients.awaitWaiting(1);
 
     query.stop();
 
