@@ -5,8 +5,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
 import org.apache.spark.sql.connector.read.streaming.SupportsRealTimeRead;
-import org.apache.spark.unsafe.types.UTF8String;
-import org.sparkserving.source.ServingPartitionReader.RequestRecord;
 
 /**
  * A reader of one real-time batch: Spark asks for the next record with a timeout until the batch
@@ -15,15 +13,10 @@ import org.sparkserving.source.ServingPartitionReader.RequestRecord;
  */
 final class RealTimeServingReader implements SupportsRealTimeRead<InternalRow> {
 
-  private final String key;
-  private final UTF8String origin;
-  private final RequestCursor cursor;
-  private InternalRow current;
+  private final CursorRows rows;
 
   private RealTimeServingReader(ServingStreamPartition partition) {
-    this.key = partition.key();
-    this.origin = UTF8String.fromString(partition.origin());
-    this.cursor = partition.cursor();
+    this.rows = new CursorRows(partition);
   }
 
   static PartitionReader<InternalRow> create(ServingStreamPartition partition) {
@@ -33,12 +26,7 @@ final class RealTimeServingReader implements SupportsRealTimeRead<InternalRow> {
   /** Spark 4.1. */
   public RecordStatus nextWithTimeout(Long timeoutMs) throws IOException {
     try {
-      RequestRecord r = cursor.next(Math.max(0, timeoutMs));
-      if (r == null) {
-        return RecordStatus.newStatusWithoutArrivalTime(false);
-      }
-      current = RequestRows.toRow(origin, r.seq(), r.request());
-      return RecordStatus.newStatusWithoutArrivalTime(true);
+      return RecordStatus.newStatusWithoutArrivalTime(rows.advance(Math.max(0, timeoutMs)));
     } catch (InterruptedException e) {
       // The query is stopping: end this batch's partition quietly.
       Thread.currentThread().interrupt();
@@ -58,12 +46,12 @@ final class RealTimeServingReader implements SupportsRealTimeRead<InternalRow> {
 
   @Override
   public InternalRow get() {
-    return current;
+    return rows.current();
   }
 
   @Override
   public PartitionOffset getOffset() {
-    return new ServingPartitionOffset(key, cursor.lastSeq());
+    return rows.offset();
   }
 
   @Override

@@ -5,8 +5,6 @@ import java.io.InterruptedIOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReader;
 import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
-import org.apache.spark.unsafe.types.UTF8String;
-import org.sparkserving.source.ServingPartitionReader.RequestRecord;
 
 /**
  * A continuous reader: {@link #next()} blocks until the partition's next request arrives, as
@@ -16,25 +14,18 @@ final class ServingContinuousReader implements ContinuousPartitionReader<Interna
 
   private static final long WAIT_SLICE_MS = 1000;
 
-  private final String key;
-  private final UTF8String origin;
-  private final RequestCursor cursor;
-  private InternalRow current;
+  private final CursorRows rows;
 
   ServingContinuousReader(ServingStreamPartition partition) {
-    this.key = partition.key();
-    this.origin = UTF8String.fromString(partition.origin());
-    this.cursor = partition.cursor();
+    this.rows = new CursorRows(partition);
   }
 
   @Override
   public boolean next() throws IOException {
     try {
-      RequestRecord r;
-      do {
-        r = cursor.next(WAIT_SLICE_MS);
-      } while (r == null);
-      current = RequestRows.toRow(origin, r.seq(), r.request());
+      while (!rows.advance(WAIT_SLICE_MS)) {
+        // keep waiting: a continuous reader reports no end of data
+      }
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -44,12 +35,12 @@ final class ServingContinuousReader implements ContinuousPartitionReader<Interna
 
   @Override
   public InternalRow get() {
-    return current;
+    return rows.current();
   }
 
   @Override
   public PartitionOffset getOffset() {
-    return new ServingPartitionOffset(key, cursor.lastSeq());
+    return rows.offset();
   }
 
   @Override
