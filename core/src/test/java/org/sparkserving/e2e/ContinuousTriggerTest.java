@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Clients;
+import org.sparkserving.testing.FailOnce;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -75,18 +76,9 @@ class ContinuousTriggerTest extends SparkServingTestBase {
     Clients.assertPortFree(port);
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean FAILED_ONCE =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   @Test
   void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
-    FAILED_ONCE.set(false);
-    spark.udf().register("failOnce", (org.apache.spark.sql.api.java.UDF1<String, String>) v -> {
-      if (v.equals("boom") && FAILED_ONCE.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure");
-      }
-      return v.toUpperCase();
-    }, org.apache.spark.sql.types.DataTypes.StringType);
+    FailOnce.register(spark);
     Path checkpoint = tempDir("cfail");
     StreamingQuery query = serveContinuously(source("fragile").load()
         .filter(col("value").notEqual("wait"))

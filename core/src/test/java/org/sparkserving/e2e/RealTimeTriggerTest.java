@@ -18,6 +18,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
 import org.sparkserving.testing.Clients;
+import org.sparkserving.testing.FailOnce;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -71,11 +72,43 @@ class RealTimeTriggerTest extends SparkServingTestBase {
     CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
     Clients.awaitWaiting(1);
 
+    int port = java.net.URI.create(url).getPort();
     query.stop();
 
     assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    Clients.assertPortFree(port);
     serveInRealTime(source("rtstop").load()
         .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), checkpoint);
     assertThat(Http.post(urlOf("rtstop"), "again").body()).isEqualTo("again");
+  }
+
+  @Test
+  void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
+    FailOnce.register(spark);
+    Path checkpoint = tempDir("rtfail");
+    StreamingQuery query = serveInRealTime(source("rtfragile").load()
+        .filter(col("value").notEqual("wait"))
+        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+        checkpoint);
+    String url = urlOf("rtfragile");
+    assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
+    CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
+    Clients.awaitWaiting(1);
+
+    long start = System.nanoTime();
+    HttpResponse<String> failed = Http.post(url, "boom");
+    HttpResponse<String> other = bystander.get(30, TimeUnit.SECONDS);
+
+    assertThat(failed.statusCode()).isBetween(500, 599);
+    assertThat(other.statusCode()).isBetween(500, 599);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    org.sparkserving.testing.Await.until(Duration.ofSeconds(30), "the query ended",
+        () -> !query.isActive());
+
+    serveInRealTime(source("rtfragile").load()
+        .filter(col("value").notEqual("wait"))
+        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+        checkpoint);
+    assertThat(Http.post(urlOf("rtfragile"), "boom").body()).isEqualTo("BOOM");
   }
 }
