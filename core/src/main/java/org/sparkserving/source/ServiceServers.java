@@ -1,9 +1,12 @@
 package org.sparkserving.source;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkserving.api.ServingConfig;
+import org.sparkserving.http.EndpointMetrics;
 import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.ServingEndpoint;
@@ -72,6 +75,19 @@ final class ServiceServers {
   /** The live server with this origin, or null. */
   Server find(String origin) {
     return !endpoint.isStopped() && endpoint.origin().equals(origin) ? server : null;
+  }
+
+  /** Counters of the service's servers, for the query's progress reports. */
+  Map<String, String> metrics() {
+    EndpointMetrics m = endpoint.metrics();
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("admitted", Long.toString(m.admitted()));
+    out.put("replied", Long.toString(m.replied()));
+    out.put("pending", Integer.toString(endpoint.pending()));
+    out.put("timedOut", Long.toString(m.timedOut()));
+    out.put("rejected", Long.toString(m.rejected()));
+    out.put("duplicateReplies", Long.toString(m.duplicateReplies()));
+    return out;
   }
 
   void commit(String origin, long seq) {

@@ -1,17 +1,20 @@
 package org.sparkserving.source;
 
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.ContinuousStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 
 /**
  * Continuous-processing reads of a service: every partition reads its slice of the server's
  * requests as they arrive, so a request is answered in about a millisecond instead of a batch.
  * The offset is, per partition, the last seq it passed.
  */
-final class ServingContinuousStream implements ContinuousStream {
+final class ServingContinuousStream implements ContinuousStream, ReportsSourceMetrics {
 
   private final ServiceServers servers;
   private final int numPartitions;
@@ -49,6 +52,11 @@ final class ServingContinuousStream implements ContinuousStream {
   @Override
   public void commit(Offset end) {
     StreamPartitions.commit(servers, (ServingOffset) end);
+  }
+
+  @Override
+  public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
+    return servers.metrics();
   }
 
   @Override

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
 import org.apache.spark.sql.connector.read.streaming.ReadMaxRows;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
 import org.sparkserving.api.ServingConfig;
 
@@ -18,7 +20,7 @@ import org.sparkserving.api.ServingConfig;
  * capped by admission control; a batch's range per server is cut into fixed sub-ranges, one per
  * partition, so a retried task reads exactly the same requests.
  */
-class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl {
+class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl, ReportsSourceMetrics {
 
   private final ServingConfig config;
   final ServiceServers servers;
@@ -102,6 +104,11 @@ class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionCont
   @Override
   public void commit(Offset end) {
     ((ServingOffset) end).seqs().forEach(servers::commit);
+  }
+
+  @Override
+  public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
+    return servers.metrics();
   }
 
   @Override

@@ -5,9 +5,13 @@ import static org.apache.spark.sql.functions.length;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.junit.jupiter.api.Test;
+import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -19,13 +23,18 @@ class ServingExampleTest extends SparkServingTestBase {
     Dataset<Row> requests =
         spark.readStream().format("serving")
             .option("host", "localhost").option("port", "0").option("name", "my_api").load();
-    serve(requests.withColumn("reply", length(col("value"))), "reply");
+    StreamingQuery query = serve(requests.withColumn("reply", length(col("value"))), "reply");
 
     HttpResponse<String> response = Http.post(urlOf("my_api"), "hello");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("5");
     assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=UTF-8");
+    // The service's counters appear in the query's progress, as for any Spark source.
+    Await.until(Duration.ofSeconds(30), "progress reporting the reply", () -> {
+      StreamingQueryProgress p = query.lastProgress();
+      return p != null && "1".equals(p.sources()[0].metrics().get("replied"));
+    });
   }
 
   @Test
