@@ -5,6 +5,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkserving.http.HttpServers;
@@ -25,6 +26,7 @@ public final class ReplyRouter {
   private static final long MAX_BATCH_BYTES = 4L << 20;
 
   private final Map<String, String> secrets;
+  private final Function<String, ServingEndpoint> locals;
   private final Map<String, ServingEndpoint> localCache = new HashMap<>();
   private final Map<String, ReplyBatch> remote = new HashMap<>();
   private long unroutable;
@@ -33,14 +35,20 @@ public final class ReplyRouter {
    * @param secrets the secret of every known service instance, by instance id, for internal calls
    */
   public ReplyRouter(Map<String, String> secrets) {
+    this(secrets, HttpServers::findInstance);
+  }
+
+  /** With {@code locals} finding the service instances of this JVM by id (null: none here). */
+  ReplyRouter(Map<String, String> secrets, Function<String, ServingEndpoint> locals) {
     this.secrets = secrets;
+    this.locals = locals;
   }
 
   /** Routes one reply. */
   public void send(String origin, long seq, Reply reply) {
     String instanceId = Origins.instanceId(origin);
     ServingEndpoint local =
-        localCache.computeIfAbsent(instanceId, HttpServers::findInstance);
+        localCache.computeIfAbsent(instanceId, locals);
     if (local != null) {
       local.reply(seq, reply);
       return;
