@@ -4,9 +4,9 @@ import java.util.List;
 import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Row;
 import org.sparkserving.api.ServingOptions;
-import org.sparkserving.sink.ServingForeachWriter;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.ServingEndpoint;
+import org.sparkserving.sink.ServingForeachWriter;
 
 /** Where a running service can be reached, and the reply path as a {@code foreach} writer. */
 public final class Serving {
@@ -14,8 +14,8 @@ public final class Serving {
   private Serving() {}
 
   /**
-   * The URLs serving {@code name} right now, e.g. {@code http://127.0.0.1:8888/my_api}; empty
-   * until the query's stream has started, and again after it stopped.
+   * The URLs serving {@code name} right now, e.g. {@code http://127.0.0.1:8888/my_api}; empty until
+   * the query's stream has started, and again after it stopped.
    */
   public static List<String> endpoints(String name) {
     return HttpServers.liveEndpoints().stream()
@@ -41,15 +41,19 @@ public final class Serving {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "Service '" + name + "' is not served after " + timeoutMs + " ms: is its query running?");
+            "Service '"
+                + name
+                + "' is not served after "
+                + timeoutMs
+                + " ms: is its query running?");
       }
       Thread.sleep(10);
     }
   }
 
   /**
-   * The serving sink as a {@code ForeachWriter}, for triggers that accept only allow-listed
-   * sinks (Spark's real-time mode): {@code .writeStream().foreach(Serving.replyWriter("reply"))}.
+   * The serving sink as a {@code ForeachWriter}, for triggers that accept only allow-listed sinks
+   * (Spark's real-time mode): {@code .writeStream().foreach(Serving.replyWriter("reply"))}.
    *
    * @param replyCol the column that answers each request
    */

@@ -15,9 +15,7 @@ import org.sparkserving.sink.ServingWrite;
 import org.sparkserving.source.ServingScan;
 
 /** The table behind both directions of the format. */
-final class ServingTable
-    implements SupportsRead,
-        SupportsWrite {
+final class ServingTable implements SupportsRead, SupportsWrite {
 
   private final ServingConfig config;
 
@@ -45,16 +43,14 @@ final class ServingTable
   }
 
   @Override
-  public ScanBuilder newScanBuilder(
-      CaseInsensitiveStringMap options) {
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     ServingConfig scanConfig = ServingConfig.parse(options.asCaseSensitiveMap());
     scanConfig.requireName();
     return new ServingScan(scanConfig);
   }
 
   @Override
-  public WriteBuilder newWriteBuilder(
-      LogicalWriteInfo info) {
+  public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
     ServingConfig writeConfig = ServingConfig.parse(info.options().asCaseSensitiveMap());
     return new ServingWrite(writeConfig, info.schema());
   }

@@ -41,8 +41,8 @@ public final class ServingConfig implements java.io.Serializable {
     o.putAll(options);
     this.name = o.get(ServingOptions.NAME);
     if (name != null && !NAME_PATTERN.matcher(name).matches()) {
-      throw invalid(ServingOptions.NAME, name,
-          "a URL path segment of letters, digits, '.', '_', '~' or '-'");
+      throw invalid(
+          ServingOptions.NAME, name, "a URL path segment of letters, digits, '.', '_', '~' or '-'");
     }
     this.host = o.getOrDefault(ServingOptions.HOST, ServingOptions.DEFAULT_HOST).trim();
     this.port = intOption(o, ServingOptions.PORT, ServingOptions.DEFAULT_PORT, 0, 65535);
@@ -52,19 +52,31 @@ public final class ServingConfig implements java.io.Serializable {
             ? intOption(o, ServingOptions.NUM_PARTITIONS, null, 1, 100_000)
             : 0;
     this.maxPendingRequests =
-        intOption(o, ServingOptions.MAX_PENDING_REQUESTS,
-            ServingOptions.DEFAULT_MAX_PENDING_REQUESTS, 1, Integer.MAX_VALUE);
+        intOption(
+            o,
+            ServingOptions.MAX_PENDING_REQUESTS,
+            ServingOptions.DEFAULT_MAX_PENDING_REQUESTS,
+            1,
+            Integer.MAX_VALUE);
     this.maxRequestBytes =
         bytesOption(o, ServingOptions.MAX_REQUEST_BYTES, ServingOptions.DEFAULT_MAX_REQUEST_BYTES);
     this.replyTimeoutMs =
         timeOption(o, ServingOptions.REPLY_TIMEOUT, ServingOptions.DEFAULT_REPLY_TIMEOUT);
     this.maxRequestsPerTrigger =
-        intOption(o, ServingOptions.MAX_REQUESTS_PER_TRIGGER,
-            ServingOptions.DEFAULT_MAX_REQUESTS_PER_TRIGGER, 1, Integer.MAX_VALUE);
+        intOption(
+            o,
+            ServingOptions.MAX_REQUESTS_PER_TRIGGER,
+            ServingOptions.DEFAULT_MAX_REQUESTS_PER_TRIGGER,
+            1,
+            Integer.MAX_VALUE);
     int processors = Runtime.getRuntime().availableProcessors();
     this.serverThreads =
-        intOption(o, ServingOptions.SERVER_THREADS,
-            String.valueOf(Math.max(2, Math.min(8, processors))), 1, 256);
+        intOption(
+            o,
+            ServingOptions.SERVER_THREADS,
+            String.valueOf(Math.max(2, Math.min(8, processors))),
+            1,
+            256);
     this.replyCol = o.getOrDefault(ServingOptions.REPLY_COL, ServingOptions.DEFAULT_REPLY_COL);
     this.idCol = o.getOrDefault(ServingOptions.ID_COL, ServingOptions.DEFAULT_ID_COL);
   }
@@ -86,8 +98,14 @@ public final class ServingConfig implements java.io.Serializable {
   }
 
   /** The one path every numeric option takes: parse, check the range, or fail naming it. */
-  private static long numberOption(Map<String, String> o, String key, String dflt,
-      NumberParser parser, long min, long max, String mustBe) {
+  private static long numberOption(
+      Map<String, String> o,
+      String key,
+      String dflt,
+      NumberParser parser,
+      long min,
+      long max,
+      String mustBe) {
     String raw = o.getOrDefault(key, dflt);
     try {
       long v = parser.parse(raw.trim());
@@ -100,22 +118,34 @@ public final class ServingConfig implements java.io.Serializable {
     throw invalid(key, raw, mustBe);
   }
 
-  private static int intOption(
-      Map<String, String> o, String key, String dflt, int min, long max) {
-    return (int) numberOption(o, key, dflt, Long::parseLong, min, max,
-        "an integer from " + min + " to " + max);
+  private static int intOption(Map<String, String> o, String key, String dflt, int min, long max) {
+    return (int)
+        numberOption(
+            o, key, dflt, Long::parseLong, min, max, "an integer from " + min + " to " + max);
   }
 
   private static long bytesOption(Map<String, String> o, String key, String dflt) {
-    return numberOption(o, key, dflt,
-        s -> s.chars().allMatch(Character::isDigit) ? Long.parseLong(s)
-            : JavaUtils.byteStringAsBytes(s),
-        1, Integer.MAX_VALUE - 1,
+    return numberOption(
+        o,
+        key,
+        dflt,
+        s ->
+            s.chars().allMatch(Character::isDigit)
+                ? Long.parseLong(s)
+                : JavaUtils.byteStringAsBytes(s),
+        1,
+        Integer.MAX_VALUE - 1,
         "a positive size in bytes below 2g, such as 65536, 512k or 10m");
   }
 
   private static long timeOption(Map<String, String> o, String key, String dflt) {
-    return numberOption(o, key, dflt, JavaUtils::timeStringAsMs, 1, Long.MAX_VALUE,
+    return numberOption(
+        o,
+        key,
+        dflt,
+        JavaUtils::timeStringAsMs,
+        1,
+        Long.MAX_VALUE,
         "a positive duration in milliseconds, or with a unit such as 500ms, 30s, 2m");
   }
 
@@ -131,7 +161,9 @@ public final class ServingConfig implements java.io.Serializable {
   public String requireName() {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException(
-          "Missing option '" + ServingOptions.NAME + "': the serving source needs a service name, "
+          "Missing option '"
+              + ServingOptions.NAME
+              + "': the serving source needs a service name, "
               + "e.g. .option(\"name\", \"my_api\"), which it serves at /my_api");
     }
     return name;

@@ -20,7 +20,9 @@ public final class ServingOptions {
 
   public static final String DEFAULT_PORT = "0";
 
-  /** Source and sink: the service's name; it is served at {@code /<name>}. Required on the source. */
+  /**
+   * Source and sink: the service's name; it is served at {@code /<name>}. Required on the source.
+   */
   public static final String NAME = "name";
 
   /** Source and sink: {@code head} (one server on the driver) or {@code distributed}. */
@@ -36,7 +38,9 @@ public final class ServingOptions {
 
   public static final String DEFAULT_MAX_PENDING_REQUESTS = "10000";
 
-  /** Source: largest request body accepted (bytes, or a size such as 512k, 10m); larger gets 413. */
+  /**
+   * Source: largest request body accepted (bytes, or a size such as 512k, 10m); larger gets 413.
+   */
   public static final String MAX_REQUEST_BYTES = "maxRequestBytes";
 
   public static final String DEFAULT_MAX_REQUEST_BYTES = "1m";

@@ -26,9 +26,7 @@ public final class ServingSchema {
             DataTypes.createStructField("path", DataTypes.StringType, false),
             DataTypes.createStructField("query", DataTypes.StringType, true),
             DataTypes.createStructField(
-                "headers",
-                new MapType(DataTypes.StringType, DataTypes.StringType, false),
-                false),
+                "headers", new MapType(DataTypes.StringType, DataTypes.StringType, false), false),
             DataTypes.createStructField("body", DataTypes.BinaryType, false)
           });
 

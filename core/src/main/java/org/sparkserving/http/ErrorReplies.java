@@ -33,14 +33,18 @@ public final class ErrorReplies {
   public static Reply overloaded(int maxPending) {
     return error(
         503,
-        "Service overloaded: " + maxPending + " requests already waiting (option maxPendingRequests)",
+        "Service overloaded: "
+            + maxPending
+            + " requests already waiting (option maxPendingRequests)",
         Map.of("Retry-After", "1"));
   }
 
   /** 503: the streaming query behind the service stopped (or failed) before answering. */
   public static Reply stopped(String service) {
-    return error(503, "Service '" + service + "' stopped before replying: its query was stopped"
-        + " or failed", Map.of("Retry-After", "1"));
+    return error(
+        503,
+        "Service '" + service + "' stopped before replying: its query was stopped" + " or failed",
+        Map.of("Retry-After", "1"));
   }
 
   /** 500: the streaming query behind the service failed before answering. */

@@ -19,7 +19,11 @@ public final class Exchange {
   /** System.nanoTime() after which the client gets 504; never decreases with seq. */
   private final long deadlineNanos;
 
-  Exchange(long seq, ServingEndpoint endpoint, ServingRequest request, ResponseSlot slot,
+  Exchange(
+      long seq,
+      ServingEndpoint endpoint,
+      ServingRequest request,
+      ResponseSlot slot,
       long deadlineNanos) {
     this.seq = seq;
     this.endpoint = endpoint;

@@ -39,7 +39,8 @@ public final class HttpServer {
   private final Map<String, ServingEndpoint> endpoints = new ConcurrentHashMap<>();
   private final InternalApi internalApi = new InternalApi(this);
 
-  @SuppressWarnings("deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
+  @SuppressWarnings(
+      "deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
   HttpServer(String host, int requestedPort, int workerThreads) throws InterruptedException {
     this.host = host;
     String label = "serving-http-" + (requestedPort == 0 ? "any" : requestedPort);
@@ -137,7 +138,10 @@ public final class HttpServer {
     ServingEndpoint previous = endpoints.putIfAbsent(name, endpoint);
     if (previous != null) {
       throw new IllegalStateException(
-          "A service named '" + name + "' already runs at " + previous.url()
+          "A service named '"
+              + name
+              + "' already runs at "
+              + previous.url()
               + "; stop its query first or choose another name or port");
     }
     HttpServers.registerEndpoint(endpoint);
@@ -161,7 +165,7 @@ public final class HttpServer {
     // Netty closes a loop's channels before running its queued tasks once shutdown begins, so
     // first let every loop run what is queued: the final replies of the stopping services.
     for (EventExecutor loop : workerGroup) {
-      loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS);
+      loop.submit(() -> {}).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     // A short quiet period lets replies queued by stopping services reach their clients.
     workerGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP servers of this JVM, shared by host and port so that one port can host several
- * services, and the JVM-wide lookup of live service instances by instance id (how a reader or a
- * reply finds its endpoint when it runs in the same JVM).
+ * The HTTP servers of this JVM, shared by host and port so that one port can host several services,
+ * and the JVM-wide lookup of live service instances by instance id (how a reader or a reply finds
+ * its endpoint when it runs in the same JVM).
  */
 public final class HttpServers {
 
@@ -41,7 +41,10 @@ public final class HttpServers {
       }
       try {
         ServingEndpoint endpoint = server.register(name, limits);
-        LOG.info("Service '{}' listening at {} (instance {})", name, endpoint.url(),
+        LOG.info(
+            "Service '{}' listening at {} (instance {})",
+            name,
+            endpoint.url(),
             endpoint.instanceId());
         return endpoint;
       } catch (RuntimeException e) {
@@ -62,8 +65,14 @@ public final class HttpServers {
     } catch (Exception e) {
       // Netty rethrows bind failures (e.g. BindException) unchecked-style from sync().
       throw new IllegalStateException(
-          "Cannot listen on " + host + ":" + port + ": " + e.getMessage()
-              + " (option 'port': choose a free port, or 0 for any free port)", e);
+          "Cannot listen on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + e.getMessage()
+              + " (option 'port': choose a free port, or 0 for any free port)",
+          e);
     }
   }
 

@@ -66,8 +66,10 @@ public final class InternalApi {
             secret.getBytes(StandardCharsets.UTF_8),
             endpoint.secret().getBytes(StandardCharsets.UTF_8))) {
       endpoint.metrics().forgedCalls.increment();
-      LOG.warn("Refused an internal call to service '{}' without its secret (Host: {})",
-          endpoint.name(), request.headers().get("Host"));
+      LOG.warn(
+          "Refused an internal call to service '{}' without its secret (Host: {})",
+          endpoint.name(),
+          request.headers().get("Host"));
       return ErrorReplies.forbidden();
     }
     return replies ? acceptReplies(request, endpoint) : serveRequests(uri, endpoint);
@@ -84,7 +86,10 @@ public final class InternalApi {
     }
     // The last admitted seq tells a remote reader which missing seqs ended and which are to come.
     long last = endpoint.lastSeq();
-    return new Reply(200, Reply.BINARY, java.util.Map.of(LAST_SEQ_HEADER, Long.toString(last)),
+    return new Reply(
+        200,
+        Reply.BINARY,
+        java.util.Map.of(LAST_SEQ_HEADER, Long.toString(last)),
         RequestBatch.encode(endpoint.read(after, Math.min(upTo, last))));
   }
 

@@ -1,8 +1,8 @@
 package org.sparkserving.http;
 
 /**
- * The origin of a request names the service instance that holds its client:
- * {@code host:port/instanceId}.
+ * The origin of a request names the service instance that holds its client: {@code
+ * host:port/instanceId}.
  */
 public final class Origins {
 

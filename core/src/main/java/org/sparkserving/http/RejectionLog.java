@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 
 /**
  * Logs refused requests (4xx, 503) without flooding: the first at once, then at most one summary
- * line per interval with the count and the latest reason. A flood of bad requests is exactly when
- * a log must stay readable.
+ * line per interval with the count and the latest reason. A flood of bad requests is exactly when a
+ * log must stay readable.
  */
 final class RejectionLog {
 
@@ -27,7 +27,10 @@ final class RejectionLog {
     if ((due == Long.MIN_VALUE || now - due >= 0)
         && nextLogAt.compareAndSet(due, now + INTERVAL_NANOS)) {
       long earlier = suppressed.getAndSet(0);
-      log.warn("{} answered {} {}{}", where, reply.status(),
+      log.warn(
+          "{} answered {} {}{}",
+          where,
+          reply.status(),
           new String(reply.body(), StandardCharsets.UTF_8),
           earlier == 0 ? "" : " (and " + earlier + " other refused requests in the last 10 s)");
     } else {

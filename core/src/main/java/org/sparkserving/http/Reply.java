@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * A complete response for one client: status, extra headers and body. Content-Length and
- * keep-alive headers are added when it is written.
+ * A complete response for one client: status, extra headers and body. Content-Length and keep-alive
+ * headers are added when it is written.
  *
  * @param status the HTTP status code
  * @param contentType the Content-Type header, or null for none

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Replies travelling to the JVM that holds their clients, many per internal call. The wire form
- * is a count followed by (seq, status, content type, headers, body) entries.
+ * Replies travelling to the JVM that holds their clients, many per internal call. The wire form is
+ * a count followed by (seq, status, content type, headers, body) entries.
  */
 public final class ReplyBatch {
 
@@ -31,14 +31,17 @@ public final class ReplyBatch {
   }
 
   public byte[] encode() {
-    return Wire.encodeList(entries, (int) Math.min(bytes + 16, 1 << 24), (out, e) -> {
-      Reply r = e.reply();
-      out.writeLong(e.seq());
-      out.writeInt(r.status());
-      Wire.writeString(out, r.contentType());
-      Wire.writeMap(out, r.headers());
-      Wire.writeBytes(out, r.body());
-    });
+    return Wire.encodeList(
+        entries,
+        (int) Math.min(bytes + 16, 1 << 24),
+        (out, e) -> {
+          Reply r = e.reply();
+          out.writeLong(e.seq());
+          out.writeInt(r.status());
+          Wire.writeString(out, r.contentType());
+          Wire.writeMap(out, r.headers());
+          Wire.writeBytes(out, r.body());
+        });
   }
 
   /**
@@ -47,12 +50,15 @@ public final class ReplyBatch {
    * @throws IOException when the bytes are not a well-formed batch
    */
   public static List<Entry> decode(byte[] bytes) throws IOException {
-    return Wire.decodeList(bytes, (in, limit) -> {
-      long seq = in.readLong();
-      int status = in.readInt();
-      String contentType = Wire.readString(in, limit);
-      return new Entry(seq, new Reply(status, contentType, Wire.readMap(in, limit),
-          Wire.readBytes(in, limit)));
-    });
+    return Wire.decodeList(
+        bytes,
+        (in, limit) -> {
+          long seq = in.readLong();
+          int status = in.readInt();
+          String contentType = Wire.readString(in, limit);
+          return new Entry(
+              seq,
+              new Reply(status, contentType, Wire.readMap(in, limit), Wire.readBytes(in, limit)));
+        });
   }
 }

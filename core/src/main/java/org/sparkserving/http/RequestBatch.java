@@ -25,15 +25,18 @@ public final class RequestBatch {
         size += r.body().length + 256;
       }
     }
-    return Wire.encodeList(live, Math.min(size, 1 << 24), (out, e) -> {
-      ServingRequest r = e.request();
-      out.writeLong(e.seq());
-      Wire.writeString(out, r.method());
-      Wire.writeString(out, r.path());
-      Wire.writeString(out, r.query());
-      Wire.writeMap(out, r.headers());
-      Wire.writeBytes(out, r.body());
-    });
+    return Wire.encodeList(
+        live,
+        Math.min(size, 1 << 24),
+        (out, e) -> {
+          ServingRequest r = e.request();
+          out.writeLong(e.seq());
+          Wire.writeString(out, r.method());
+          Wire.writeString(out, r.path());
+          Wire.writeString(out, r.query());
+          Wire.writeMap(out, r.headers());
+          Wire.writeBytes(out, r.body());
+        });
   }
 
   /**
@@ -42,13 +45,17 @@ public final class RequestBatch {
    * @throws IOException when the bytes are not a well-formed batch
    */
   public static List<Entry> decode(byte[] bytes) throws IOException {
-    return Wire.decodeList(bytes, (in, limit) -> {
-      long seq = in.readLong();
-      String method = Wire.readString(in, limit);
-      String path = Wire.readString(in, limit);
-      String query = Wire.readString(in, limit);
-      return new Entry(seq, new ServingRequest(method, path, query, Wire.readMap(in, limit),
-          Wire.readBytes(in, limit)));
-    });
+    return Wire.decodeList(
+        bytes,
+        (in, limit) -> {
+          long seq = in.readLong();
+          String method = Wire.readString(in, limit);
+          String path = Wire.readString(in, limit);
+          String query = Wire.readString(in, limit);
+          return new Entry(
+              seq,
+              new ServingRequest(
+                  method, path, query, Wire.readMap(in, limit), Wire.readBytes(in, limit)));
+        });
   }
 }

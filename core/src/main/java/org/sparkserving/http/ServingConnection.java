@@ -128,8 +128,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
       // The rest of the body is still on the wire, so the connection cannot be reused.
       Map<String, String> headers = new LinkedHashMap<>(tooLarge.headers());
       headers.put("Connection", "close");
-      reject(slot, new Reply(tooLarge.status(), tooLarge.contentType(), headers,
-          tooLarge.body()));
+      reject(slot, new Reply(tooLarge.status(), tooLarge.contentType(), headers, tooLarge.body()));
     } else {
       super.userEventTriggered(ctx, evt);
     }

@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One service instance on one HTTP server: it numbers admitted requests 1, 2, 3... and holds each
@@ -45,11 +44,12 @@ public final class ServingEndpoint {
 
   /** Only the sweeper task touches it: every seq up to it has ended. */
   private long sweptUpTo;
+
   private final AtomicInteger pending = new AtomicInteger();
   private final EndpointMetrics metrics = new EndpointMetrics();
 
-  ServingEndpoint(String name, EndpointLimits limits, HttpServer server,
-      ScheduledExecutorService scheduler) {
+  ServingEndpoint(
+      String name, EndpointLimits limits, HttpServer server, ScheduledExecutorService scheduler) {
     this.name = name;
     this.limits = limits;
     this.server = server;
@@ -59,8 +59,9 @@ public final class ServingEndpoint {
     // One periodic sweep instead of a timer per request: no task to schedule or cancel on the
     // hot path. Timeouts fire at most one interval late.
     long intervalMs = Math.max(1, Math.min(50, limits.replyTimeoutMs() / 20));
-    this.sweeper = scheduler.scheduleWithFixedDelay(
-        this::expireOverdue, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    this.sweeper =
+        scheduler.scheduleWithFixedDelay(
+            this::expireOverdue, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
   /** Answers 504 to every request whose deadline passed, oldest first. */
@@ -168,7 +169,9 @@ public final class ServingEndpoint {
 
   /** The reply for a request that {@link #admit} refused. */
   Reply rejection() {
-    return stopped ? ErrorReplies.stopped(name) : ErrorReplies.overloaded(limits.maxPendingRequests());
+    return stopped
+        ? ErrorReplies.stopped(name)
+        : ErrorReplies.overloaded(limits.maxPendingRequests());
   }
 
   /**

@@ -23,12 +23,16 @@ final class InternalClient {
   private InternalClient() {}
 
   static URI uri(String origin, String call) {
-    return URI.create("http://" + Origins.address(origin) + InternalApi.PREFIX
-        + Origins.instanceId(origin) + "/" + call);
+    return URI.create(
+        "http://"
+            + Origins.address(origin)
+            + InternalApi.PREFIX
+            + Origins.instanceId(origin)
+            + "/"
+            + call);
   }
 
-  static HttpResponse<byte[]> send(HttpRequest.Builder request, String secret)
-      throws IOException {
+  static HttpResponse<byte[]> send(HttpRequest.Builder request, String secret) throws IOException {
     try {
       return CLIENT.send(
           request.timeout(TIMEOUT).header(InternalApi.SECRET_HEADER, secret).build(),

@@ -27,8 +27,8 @@ public final class RemoteRequests {
    *
    * @throws UncheckedIOException when the server cannot be reached, so Spark retries the task
    */
-  public static List<RequestBatch.Entry> fetch(String origin, String secret, long after,
-      long upTo) {
+  public static List<RequestBatch.Entry> fetch(
+      String origin, String secret, long after, long upTo) {
     return fetchWithLastSeq(origin, secret, after, upTo).entries();
   }
 
@@ -45,14 +45,19 @@ public final class RemoteRequests {
         return new Fetched(List.of(), -1);
       }
       if (response.statusCode() != 200) {
-        throw new IOException("HTTP " + response.statusCode() + " reading requests from "
-            + origin + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        throw new IOException(
+            "HTTP "
+                + response.statusCode()
+                + " reading requests from "
+                + origin
+                + ": "
+                + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
       }
       long lastSeq = response.headers().firstValueAsLong(InternalApi.LAST_SEQ_HEADER).orElse(upTo);
       return new Fetched(RequestBatch.decode(response.body()), lastSeq);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read requests (" + after + ", " + upTo + "] from "
-          + origin, e);
+      throw new UncheckedIOException(
+          "Cannot read requests (" + after + ", " + upTo + "] from " + origin, e);
     }
   }
 }

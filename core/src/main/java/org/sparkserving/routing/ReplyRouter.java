@@ -15,9 +15,9 @@ import org.sparkserving.http.ReplyBatch;
 import org.sparkserving.http.ServingEndpoint;
 
 /**
- * Sends each reply to the server instance that holds its client: at once when that instance
- * lives in this JVM, otherwise batched per instance and posted to its internal endpoint on
- * {@link #flush()} or when a batch grows large. One router per writer task; not thread-safe.
+ * Sends each reply to the server instance that holds its client: at once when that instance lives
+ * in this JVM, otherwise batched per instance and posted to its internal endpoint on {@link
+ * #flush()} or when a batch grows large. One router per writer task; not thread-safe.
  */
 public final class ReplyRouter {
 
@@ -47,8 +47,7 @@ public final class ReplyRouter {
   /** Routes one reply. */
   public void send(String origin, long seq, Reply reply) {
     String instanceId = Origins.instanceId(origin);
-    ServingEndpoint local =
-        localCache.computeIfAbsent(instanceId, locals);
+    ServingEndpoint local = localCache.computeIfAbsent(instanceId, locals);
     if (local != null) {
       local.reply(seq, reply);
       return;
@@ -89,7 +88,10 @@ public final class ReplyRouter {
               secret);
       if (response.statusCode() != 200) {
         unroutable += batch.size();
-        LOG.warn("Service instance {} refused {} replies: HTTP {}", origin, batch.size(),
+        LOG.warn(
+            "Service instance {} refused {} replies: HTTP {}",
+            origin,
+            batch.size(),
             response.statusCode());
       }
     } catch (IOException e) {

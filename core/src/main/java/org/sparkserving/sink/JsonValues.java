@@ -32,8 +32,8 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Writes Spark's internal values as JSON, following the shape of {@code to_json}: structs become
- * objects, maps objects keyed by the key's text, arrays arrays, binary base64, dates and
- * timestamps ISO-8601 text.
+ * objects, maps objects keyed by the key's text, arrays arrays, binary base64, dates and timestamps
+ * ISO-8601 text.
  */
 final class JsonValues {
 
@@ -78,7 +78,8 @@ final class JsonValues {
       gen.writeString(c.getUTF8String(i).toString());
     } else if (type instanceof BooleanType) {
       gen.writeBoolean(c.getBoolean(i));
-    } else if (type instanceof IntegerType || type instanceof ShortType
+    } else if (type instanceof IntegerType
+        || type instanceof ShortType
         || type instanceof ByteType) {
       gen.writeNumber(scalarText(c, i, type));
     } else if (type instanceof LongType) {
@@ -137,8 +138,9 @@ final class JsonValues {
       return LocalDate.ofEpochDay(c.getInt(i)).toString();
     } else if (type instanceof TimestampType) {
       long micros = c.getLong(i);
-      return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-          Math.floorMod(micros, 1_000_000L) * 1000L).toString();
+      return Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+          .toString();
     } else if (type instanceof BinaryType) {
       return Base64.getEncoder().encodeToString(c.getBinary(i));
     }

@@ -31,12 +31,16 @@ record ReplyColumns(
     DataType idType = schema.fields()[id].dataType();
     int origin = idType instanceof StructType s ? field(s, "origin") : -1;
     int seq = idType instanceof StructType s ? field(s, "seq") : -1;
-    if (origin < 0 || seq < 0
+    if (origin < 0
+        || seq < 0
         || !(((StructType) idType).fields()[origin].dataType() instanceof StringType)
         || !(((StructType) idType).fields()[seq].dataType() instanceof LongType)) {
-      throw ServingConfig.invalid(ServingOptions.ID_COL, idCol,
+      throw ServingConfig.invalid(
+          ServingOptions.ID_COL,
+          idCol,
           "a column of type struct<origin: string, seq: bigint> as the serving source "
-              + "produces it, but it is " + idType.simpleString());
+              + "produces it, but it is "
+              + idType.simpleString());
     }
     int reply = ordinal(schema, replyCol, ServingOptions.REPLY_COL);
     return new ReplyColumns(id, origin, seq, reply, schema.fields()[reply].dataType());
@@ -63,7 +67,9 @@ record ReplyColumns(
         return i;
       }
     }
-    throw ServingConfig.invalid(option, column,
+    throw ServingConfig.invalid(
+        option,
+        column,
         "a column of the query; its columns are " + String.join(", ", schema.fieldNames()));
   }
 }

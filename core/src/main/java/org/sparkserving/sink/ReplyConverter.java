@@ -105,8 +105,8 @@ final class ReplyConverter {
         statusField < 0 || reply.isNullAt(statusField)
             ? 200
             : Long.parseLong(
-                JsonValues.scalarText(reply, statusField,
-                    ((StructType) type).fields()[statusField].dataType()));
+                JsonValues.scalarText(
+                    reply, statusField, ((StructType) type).fields()[statusField].dataType()));
     Map<String, String> headers = new LinkedHashMap<>();
     if (headersField >= 0 && !reply.isNullAt(headersField)) {
       MapData map = reply.getMap(headersField);
@@ -133,8 +133,8 @@ final class ReplyConverter {
     return new Reply(body.status(), contentType, headers, body.body());
   }
 
-  private static Reply plain(SpecializedGetters c, int i, DataType t, int status,
-      Map<String, String> headers) {
+  private static Reply plain(
+      SpecializedGetters c, int i, DataType t, int status, Map<String, String> headers) {
     if (c.isNullAt(i)) {
       return new Reply(status == 200 ? 204 : status, null, headers, new byte[0]);
     }
@@ -144,7 +144,10 @@ final class ReplyConverter {
     if (t instanceof StructType || t instanceof MapType || t instanceof ArrayType) {
       return new Reply(status, Reply.JSON, headers, JsonValues.toJson(c, i, t));
     }
-    return new Reply(status, Reply.TEXT, headers,
+    return new Reply(
+        status,
+        Reply.TEXT,
+        headers,
         JsonValues.scalarText(c, i, t).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

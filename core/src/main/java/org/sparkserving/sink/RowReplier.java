@@ -6,9 +6,9 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.sparkserving.routing.ReplyRouter;
 
 /**
- * Answers the request of each row it is given, at once: the shared core of the sink's data
- * writer and of the {@code foreach} writer. Rows without an id are skipped: their clients get
- * 504 at replyTimeout. Not thread-safe; one per task.
+ * Answers the request of each row it is given, at once: the shared core of the sink's data writer
+ * and of the {@code foreach} writer. Rows without an id are skipped: their clients get 504 at
+ * replyTimeout. Not thread-safe; one per task.
  */
 final class RowReplier {
 
@@ -36,8 +36,8 @@ final class RowReplier {
       lastOriginBytes = originBytes.clone();
       lastOrigin = originBytes.toString();
     }
-    router.send(lastOrigin, id.getLong(columns.seqField()),
-        converter.convert(row, columns.replyOrdinal()));
+    router.send(
+        lastOrigin, id.getLong(columns.seqField()), converter.convert(row, columns.replyOrdinal()));
     written++;
   }
 

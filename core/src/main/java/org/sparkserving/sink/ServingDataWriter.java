@@ -5,8 +5,8 @@ import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
 /**
- * Answers each row's request the moment the row is written; never waits for the task or the
- * batch to commit.
+ * Answers each row's request the moment the row is written; never waits for the task or the batch
+ * to commit.
  */
 final class ServingDataWriter implements DataWriter<InternalRow> {
 

@@ -8,8 +8,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The reply path as a {@code foreach} writer, for Spark's real-time mode, which accepts only
- * allow-listed sinks. Same behaviour as {@code format("serving")}: each row answers its request
- * as soon as it is processed. Create it with {@link org.sparkserving.Serving#replyWriter}.
+ * allow-listed sinks. Same behaviour as {@code format("serving")}: each row answers its request as
+ * soon as it is processed. Create it with {@link org.sparkserving.Serving#replyWriter}.
  */
 public final class ServingForeachWriter extends ForeachWriter<Row> {
 

@@ -21,7 +21,10 @@ import org.sparkserving.http.ServingEndpoint;
  * are accepted: every row answers its request, a second answer for the same request is dropped.
  */
 public final class ServingWrite
-    implements WriteBuilder, SupportsTruncate, SupportsStreamingUpdateAsAppend, Write,
+    implements WriteBuilder,
+        SupportsTruncate,
+        SupportsStreamingUpdateAsAppend,
+        Write,
         StreamingWrite {
 
   private final ServingConfig config;

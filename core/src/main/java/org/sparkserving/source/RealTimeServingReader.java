@@ -8,8 +8,8 @@ import org.apache.spark.sql.connector.read.streaming.SupportsRealTimeRead;
 
 /**
  * A reader of one real-time batch: Spark asks for the next record with a timeout until the batch
- * deadline; the reader blocks until a request arrives or the time is up. Implements both
- * signatures of {@code nextWithTimeout} (Spark 4.1's and 4.2's), neither marked as an override.
+ * deadline; the reader blocks until a request arrives or the time is up. Implements both signatures
+ * of {@code nextWithTimeout} (Spark 4.1's and 4.2's), neither marked as an override.
  */
 final class RealTimeServingReader implements SupportsRealTimeRead<InternalRow> {
 

@@ -17,10 +17,12 @@ final class RealTimeSupport {
 
   private static Constructor<?> constructor() {
     try {
-      Class.forName("org.apache.spark.sql.connector.read.streaming.SupportsRealTimeMode", false,
+      Class.forName(
+          "org.apache.spark.sql.connector.read.streaming.SupportsRealTimeMode",
+          false,
           RealTimeSupport.class.getClassLoader());
-      return Class.forName(STREAM).getDeclaredConstructor(
-          ServingConfig.class, ServiceServers.class, int.class);
+      return Class.forName(STREAM)
+          .getDeclaredConstructor(ServingConfig.class, ServiceServers.class, int.class);
     } catch (ReflectiveOperationException | LinkageError e) {
       return null;
     }
@@ -31,8 +33,8 @@ final class RealTimeSupport {
     return CONSTRUCTOR != null;
   }
 
-  static ServingMicroBatchStream stream(ServingConfig config, ServiceServers servers,
-      int numPartitions) {
+  static ServingMicroBatchStream stream(
+      ServingConfig config, ServiceServers servers, int numPartitions) {
     if (CONSTRUCTOR == null) {
       return new ServingMicroBatchStream(config, servers, numPartitions);
     }

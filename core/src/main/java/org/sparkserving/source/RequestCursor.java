@@ -18,6 +18,7 @@ final class RequestCursor {
 
   /** How long one remote poll waits before asking again when nothing new was admitted. */
   private static final long REMOTE_IDLE_MS = 2;
+
   private static final int REMOTE_WINDOW = 256;
 
   private final String origin;
@@ -30,13 +31,18 @@ final class RequestCursor {
   private boolean gone;
 
   RequestCursor(String origin, String secret, int index, int count, long lastSeq) {
-    this(origin, secret, index, count, lastSeq,
+    this(
+        origin,
+        secret,
+        index,
+        count,
+        lastSeq,
         HttpServers.findInstance(Origins.instanceId(origin)));
   }
 
   /** With {@code local} null, reads through the internal endpoint even in the server's JVM. */
-  RequestCursor(String origin, String secret, int index, int count, long lastSeq,
-      ServingEndpoint local) {
+  RequestCursor(
+      String origin, String secret, int index, int count, long lastSeq, ServingEndpoint local) {
     this.origin = origin;
     this.secret = secret;
     this.index = index;
@@ -88,7 +94,8 @@ final class RequestCursor {
     if (fetched.isEmpty() && !gone) {
       long from = last == 0 ? index : last;
       RemoteRequests.Fetched f =
-          RemoteRequests.fetchWithLastSeq(origin, secret, from, from + (long) REMOTE_WINDOW * count);
+          RemoteRequests.fetchWithLastSeq(
+              origin, secret, from, from + (long) REMOTE_WINDOW * count);
       gone = f.lastSeq() < 0;
       for (RequestBatch.Entry e : f.entries()) {
         if ((e.seq() - 1) % count == index) {
@@ -96,12 +103,14 @@ final class RequestCursor {
         }
       }
       // Every seq of this partition up to the server's last admitted one is now read or ended.
-      long passed = f.lastSeq() < nextSeq() ? last
-          : f.lastSeq() - Math.floorMod(f.lastSeq() - 1 - index, count);
+      long passed =
+          f.lastSeq() < nextSeq()
+              ? last
+              : f.lastSeq() - Math.floorMod(f.lastSeq() - 1 - index, count);
       if (fetched.isEmpty()) {
         last = Math.max(last, Math.min(passed, from + (long) REMOTE_WINDOW * count));
-        Thread.sleep(Math.min(REMOTE_IDLE_MS,
-            Math.max(0, (deadline - System.nanoTime()) / 1_000_000L)));
+        Thread.sleep(
+            Math.min(REMOTE_IDLE_MS, Math.max(0, (deadline - System.nanoTime()) / 1_000_000L)));
         return null;
       }
     }

@@ -64,7 +64,11 @@ final class ServiceServers {
   /** Starts the service's server on the driver (head-node mode). */
   static ServiceServers startOnDriver(ServingConfig config) {
     return new ServiceServers(
-        HttpServers.open(config.requireName(), config.host(), config.port(), config.limits(),
+        HttpServers.open(
+            config.requireName(),
+            config.host(),
+            config.port(),
+            config.limits(),
             config.serverThreads()));
   }
 

@@ -11,8 +11,8 @@ import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 
 /**
  * Continuous-processing reads of a service: every partition reads its slice of the server's
- * requests as they arrive, so a request is answered in about a millisecond instead of a batch.
- * The offset is, per partition, the last seq it passed.
+ * requests as they arrive, so a request is answered in about a millisecond instead of a batch. The
+ * offset is, per partition, the last seq it passed.
  */
 final class ServingContinuousStream implements ContinuousStream, ReportsSourceMetrics {
 

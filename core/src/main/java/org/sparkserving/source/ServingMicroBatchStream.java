@@ -16,11 +16,12 @@ import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
 import org.sparkserving.api.ServingConfig;
 
 /**
- * Micro-batch reads of a service. The latest offset is each live server's last admitted seq,
- * capped by admission control; a batch's range per server is cut into fixed sub-ranges, one per
- * partition, so a retried task reads exactly the same requests.
+ * Micro-batch reads of a service. The latest offset is each live server's last admitted seq, capped
+ * by admission control; a batch's range per server is cut into fixed sub-ranges, one per partition,
+ * so a retried task reads exactly the same requests.
  */
-class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl, ReportsSourceMetrics {
+class ServingMicroBatchStream
+    implements MicroBatchStream, SupportsAdmissionControl, ReportsSourceMetrics {
 
   private final ServingConfig config;
   final ServiceServers servers;
@@ -89,8 +90,8 @@ class ServingMicroBatchStream implements MicroBatchStream, SupportsAdmissionCont
         long lo = from + count * i / parts;
         long hi = from + count * (i + 1) / parts;
         partitions.add(
-            new ServingInputPartition(server.origin(), server.secret(), lo, hi,
-                server.locations()));
+            new ServingInputPartition(
+                server.origin(), server.secret(), lo, hi, server.locations()));
       }
     }
     return partitions.toArray(new InputPartition[0]);

@@ -24,11 +24,12 @@ final class ServingOffset extends Offset {
 
   ServingOffset(Map<String, Long> seqs) {
     TreeMap<String, Long> sorted = new TreeMap<>();
-    seqs.forEach((origin, seq) -> {
-      if (seq > 0) {
-        sorted.put(origin, seq);
-      }
-    });
+    seqs.forEach(
+        (origin, seq) -> {
+          if (seq > 0) {
+            sorted.put(origin, seq);
+          }
+        });
     this.seqs = Collections.unmodifiableMap(sorted);
   }
 

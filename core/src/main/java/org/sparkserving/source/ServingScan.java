@@ -36,8 +36,7 @@ public final class ServingScan implements ScanBuilder, Scan {
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
     requireHeadMode();
-    return RealTimeSupport.stream(config, ServiceServers.startOnDriver(config),
-        numPartitions());
+    return RealTimeSupport.stream(config, ServiceServers.startOnDriver(config), numPartitions());
   }
 
   @Override

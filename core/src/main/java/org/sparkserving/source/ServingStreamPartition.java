@@ -3,8 +3,8 @@ package org.sparkserving.source;
 import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
- * An unbounded slice of one server's requests for the continuous and real-time triggers:
- * partition {@code index} of {@code count} reads the seqs congruent to it, after {@code lastSeq}.
+ * An unbounded slice of one server's requests for the continuous and real-time triggers: partition
+ * {@code index} of {@code count} reads the seqs congruent to it, after {@code lastSeq}.
  */
 record ServingStreamPartition(
     String origin, String secret, int index, int count, long lastSeq, String[] locations)

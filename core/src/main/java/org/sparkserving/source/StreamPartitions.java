@@ -17,8 +17,14 @@ final class StreamPartitions {
     for (ServiceServers.Server server : servers.live()) {
       for (int i = 0; i < numPartitions; i++) {
         String key = ServingPartitionOffset.key(server.origin(), i, numPartitions);
-        partitions.add(new ServingStreamPartition(server.origin(), server.secret(), i,
-            numPartitions, start.seq(key), server.locations()));
+        partitions.add(
+            new ServingStreamPartition(
+                server.origin(),
+                server.secret(),
+                i,
+                numPartitions,
+                start.seq(key),
+                server.locations()));
       }
     }
     return partitions.toArray(new InputPartition[0]);
@@ -36,12 +42,14 @@ final class StreamPartitions {
   /** Releases the bodies of requests every partition of a server has passed. */
   static void commit(ServiceServers servers, ServingOffset end) {
     Map<String, Long> lowest = new HashMap<>();
-    end.seqs().forEach((key, seq) -> {
-      int hash = key.lastIndexOf('#');
-      if (hash > 0) {
-        lowest.merge(key.substring(0, hash), seq, Math::min);
-      }
-    });
+    end.seqs()
+        .forEach(
+            (key, seq) -> {
+              int hash = key.lastIndexOf('#');
+              if (hash > 0) {
+                lowest.merge(key.substring(0, hash), seq, Math::min);
+              }
+            });
     lowest.forEach(servers::commit);
   }
 }

@@ -8,8 +8,8 @@ import org.sparkserving.api.ServingOptions;
 
 /**
  * Refuses a low-latency query that could never run all its partitions at once. Continuous and
- * real-time tasks hold their slot for as long as they run, and Spark does not complain when
- * some cannot start: those partitions silently read nothing.
+ * real-time tasks hold their slot for as long as they run, and Spark does not complain when some
+ * cannot start: those partitions silently read nothing.
  */
 final class TaskSlots {
 
@@ -22,9 +22,15 @@ final class TaskSlots {
     int slots = slots(sc);
     if (partitions > slots) {
       throw new IllegalArgumentException(
-          "Invalid value '" + partitions + "' for option '" + ServingOptions.NUM_PARTITIONS
-              + "': must be at most the " + slots + " task slots of this application, because "
-              + trigger + " runs every partition at once and would silently starve the others");
+          "Invalid value '"
+              + partitions
+              + "' for option '"
+              + ServingOptions.NUM_PARTITIONS
+              + "': must be at most the "
+              + slots
+              + " task slots of this application, because "
+              + trigger
+              + " runs every partition at once and would silently starve the others");
     }
   }
 
@@ -35,8 +41,10 @@ final class TaskSlots {
     int cores;
     if (local.matches()) {
       String n = local.group(1);
-      cores = n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors()
-          : Integer.parseInt(n);
+      cores =
+          n == null
+              ? 1
+              : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
     } else {
       cores = sc.defaultParallelism();
     }

@@ -10,8 +10,9 @@ class ServingConfigTest {
 
   @Test
   void defaultsAndCaseInsensitiveNames() {
-    ServingConfig c = ServingConfig.parse(Map.of("NAME", "api", "MaxRequestBytes", "2k",
-        "replytimeout", "1500ms"));
+    ServingConfig c =
+        ServingConfig.parse(
+            Map.of("NAME", "api", "MaxRequestBytes", "2k", "replytimeout", "1500ms"));
     assertThat(c.requireName()).isEqualTo("api");
     assertThat(c.host()).isEqualTo("localhost");
     assertThat(c.port()).isZero();

@@ -1,7 +1,7 @@
 package org.sparkserving.e2e;
 
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.upper;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,15 +24,19 @@ class ConcurrentClientsTest extends SparkServingTestBase {
   void everyClientGetsItsOwnReply(int numPartitions) throws Exception {
     String name = "concurrent" + numPartitions;
     serve(
-        source(name).option("numPartitions", String.valueOf(numPartitions)).load()
+        source(name)
+            .option("numPartitions", String.valueOf(numPartitions))
+            .load()
             .withColumn("reply", concat(lit("echo:"), upper(col("value")))),
         "reply");
     String url = urlOf(name);
 
-    Clients.assertEachGetsItsOwnReply(url, CLIENTS, REQUESTS,
-        body -> "echo:" + body.toUpperCase());
-    ServingEndpoint endpoint = HttpServers.liveEndpoints().stream()
-        .filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+    Clients.assertEachGetsItsOwnReply(url, CLIENTS, REQUESTS, body -> "echo:" + body.toUpperCase());
+    ServingEndpoint endpoint =
+        HttpServers.liveEndpoints().stream()
+            .filter(e -> e.name().equals(name))
+            .findFirst()
+            .orElseThrow();
     assertThat(endpoint.metrics().admitted()).isEqualTo(REQUESTS);
     assertThat(endpoint.metrics().replied()).isEqualTo(REQUESTS);
     assertThat(endpoint.pending()).isZero();

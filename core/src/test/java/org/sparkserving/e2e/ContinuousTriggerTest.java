@@ -16,9 +16,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.FailOnce;
@@ -30,9 +30,13 @@ class ContinuousTriggerTest extends SparkServingTestBase {
 
   private static StreamingQuery serveContinuously(Dataset<Row> output, Path checkpoint) {
     try {
-      return output.writeStream().format("serving").option("replyCol", "reply")
+      return output
+          .writeStream()
+          .format("serving")
+          .option("replyCol", "reply")
           .option("checkpointLocation", checkpoint.toString())
-          .trigger(Trigger.Continuous("1 second")).start();
+          .trigger(Trigger.Continuous("1 second"))
+          .start();
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);
     }
@@ -42,8 +46,12 @@ class ContinuousTriggerTest extends SparkServingTestBase {
   @ValueSource(ints = {1, 2})
   void concurrentClientsEachGetTheirOwnReply(int numPartitions) throws Exception {
     String name = "continuous" + numPartitions;
-    serveContinuously(source(name).option("numPartitions", String.valueOf(numPartitions)).load()
-        .withColumn("reply", concat(lit("c:"), upper(col("value")))), tempDir("cont"));
+    serveContinuously(
+        source(name)
+            .option("numPartitions", String.valueOf(numPartitions))
+            .load()
+            .withColumn("reply", concat(lit("c:"), upper(col("value")))),
+        tempDir("cont"));
     String url = urlOf(name);
 
     Clients.assertEachGetsItsOwnReply(url, 32, 1280, body -> "c:" + body.toUpperCase());
@@ -51,19 +59,23 @@ class ContinuousTriggerTest extends SparkServingTestBase {
 
   @Test
   void repliesComeFarSoonerThanAnEpoch() {
-    serveContinuously(source("quick").load().withColumn("reply", upper(col("value"))),
-        tempDir("quick"));
+    serveContinuously(
+        source("quick").load().withColumn("reply", upper(col("value"))), tempDir("quick"));
     String url = urlOf("quick");
     assertThat(Http.post(url, "warm").body()).isEqualTo("WARM");
 
-    assertThat(Clients.fastestOf(url, 20, String::toUpperCase))
-        .isLessThan(Duration.ofMillis(200));
+    assertThat(Clients.fastestOf(url, 20, String::toUpperCase)).isLessThan(Duration.ofMillis(200));
   }
 
   @Test
   void stopAnswersWaitingClientsAndFreesThePort() throws Exception {
-    StreamingQuery query = serveContinuously(source("cstop").load()
-        .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), tempDir("cs"));
+    StreamingQuery query =
+        serveContinuously(
+            source("cstop")
+                .load()
+                .filter(col("value").notEqual("wait"))
+                .withColumn("reply", col("value")),
+            tempDir("cs"));
     String url = urlOf("cstop");
     int port = java.net.URI.create(url).getPort();
     assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
@@ -80,10 +92,14 @@ class ContinuousTriggerTest extends SparkServingTestBase {
   void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
     FailOnce.register(spark);
     Path checkpoint = tempDir("cfail");
-    StreamingQuery query = serveContinuously(source("fragile").load()
-        .filter(col("value").notEqual("wait"))
-        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
-        checkpoint);
+    StreamingQuery query =
+        serveContinuously(
+            source("fragile")
+                .load()
+                .filter(col("value").notEqual("wait"))
+                .withColumn(
+                    "reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+            checkpoint);
     String url = urlOf("fragile");
     assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
     CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
@@ -98,23 +114,32 @@ class ContinuousTriggerTest extends SparkServingTestBase {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     Await.until(Duration.ofSeconds(30), "the query ended", () -> !query.isActive());
 
-    serveContinuously(source("fragile").load()
-        .filter(col("value").notEqual("wait"))
-        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+    serveContinuously(
+        source("fragile")
+            .load()
+            .filter(col("value").notEqual("wait"))
+            .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
         checkpoint);
     assertThat(Http.post(urlOf("fragile"), "boom").body()).isEqualTo("BOOM");
   }
 
   @Test
   void moreContinuousPartitionsThanTaskSlotsIsRefused() {
-    assertThatThrownBy(() -> {
-      StreamingQuery q = serveContinuously(source("greedy").option("numPartitions", "64").load()
-          .withColumn("reply", col("value")), tempDir("greedy"));
-      q.awaitTermination(60_000);
-      if (q.exception().isDefined()) {
-        throw q.exception().get();
-      }
-    }).hasMessageContaining("Invalid value '64' for option 'numPartitions'")
+    assertThatThrownBy(
+            () -> {
+              StreamingQuery q =
+                  serveContinuously(
+                      source("greedy")
+                          .option("numPartitions", "64")
+                          .load()
+                          .withColumn("reply", col("value")),
+                      tempDir("greedy"));
+              q.awaitTermination(60_000);
+              if (q.exception().isDefined()) {
+                throw q.exception().get();
+              }
+            })
+        .hasMessageContaining("Invalid value '64' for option 'numPartitions'")
         .hasMessageContaining("task slots");
   }
 }

@@ -32,8 +32,12 @@ class ErrorStatusTest extends SparkServingTestBase {
 
   @Test
   void bodyOverMaxRequestBytesIs413AndServiceKeepsServing() {
-    serve(source("small").option("maxRequestBytes", "16").load()
-        .withColumn("reply", length(col("value"))), "reply");
+    serve(
+        source("small")
+            .option("maxRequestBytes", "16")
+            .load()
+            .withColumn("reply", length(col("value"))),
+        "reply");
     String url = urlOf("small");
 
     HttpResponse<String> tooLarge = Http.post(url, "x".repeat(17));
@@ -48,9 +52,14 @@ class ErrorStatusTest extends SparkServingTestBase {
   @Test
   void overloadIs503WithRetryAfterAndServiceRecovers() throws Exception {
     // Requests saying "hold" are filtered out by the query, so they wait until replyTimeout.
-    serve(source("busy").option("maxPendingRequests", "2").option("replyTimeout", "3s").load()
-        .filter(col("value").notEqual("hold"))
-        .withColumn("reply", length(col("value"))), "reply");
+    serve(
+        source("busy")
+            .option("maxPendingRequests", "2")
+            .option("replyTimeout", "3s")
+            .load()
+            .filter(col("value").notEqual("hold"))
+            .withColumn("reply", length(col("value"))),
+        "reply");
     String url = urlOf("busy");
     ServingEndpoint endpoint = endpoint("busy");
 
@@ -69,9 +78,13 @@ class ErrorStatusTest extends SparkServingTestBase {
 
   @Test
   void filteredRowsTimeOutWith504WhileOthersAnswerFast() throws Exception {
-    serve(source("filtering").option("replyTimeout", "2s").load()
-        .filter(col("value").notEqual("drop"))
-        .withColumn("reply", length(col("value"))), "reply");
+    serve(
+        source("filtering")
+            .option("replyTimeout", "2s")
+            .load()
+            .filter(col("value").notEqual("drop"))
+            .withColumn("reply", length(col("value"))),
+        "reply");
     String url = urlOf("filtering");
 
     long start = System.nanoTime();
@@ -91,6 +104,8 @@ class ErrorStatusTest extends SparkServingTestBase {
 
   private static ServingEndpoint endpoint(String name) {
     return HttpServers.liveEndpoints().stream()
-        .filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+        .filter(e -> e.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -27,7 +27,9 @@ class LifecycleTest extends SparkServingTestBase {
   void restartFromCheckpointServesNewRequests() throws Exception {
     Path checkpoint = tempDir("restart");
     StreamingQuery first =
-        serve(source("restartable").load().withColumn("reply", length(col("value"))), "reply",
+        serve(
+            source("restartable").load().withColumn("reply", length(col("value"))),
+            "reply",
             checkpoint);
     String firstUrl = urlOf("restartable");
     for (int i = 0; i < 5; i++) {
@@ -37,7 +39,9 @@ class LifecycleTest extends SparkServingTestBase {
     assertThat(Serving.endpoints("restartable")).isEmpty();
 
     StreamingQuery second =
-        serve(source("restartable").load().withColumn("reply", length(col("value"))), "reply",
+        serve(
+            source("restartable").load().withColumn("reply", length(col("value"))),
+            "reply",
             checkpoint);
     String secondUrl = urlOf("restartable");
     assertThat(Http.post(secondUrl, "run-two!").body()).isEqualTo("8");
@@ -50,12 +54,14 @@ class LifecycleTest extends SparkServingTestBase {
   void restartReplaysAnUnfinishedBatchOfAnEarlierServerAsEmpty() throws Exception {
     Path checkpoint = tempDir("crashed");
     StreamingQuery first =
-        serve(source("crashy").load().withColumn("reply", length(col("value"))), "reply",
-            checkpoint);
+        serve(
+            source("crashy").load().withColumn("reply", length(col("value"))), "reply", checkpoint);
     assertThat(Http.post(urlOf("crashy"), "abc").body()).isEqualTo("3");
     Path offsets = checkpoint.resolve("offsets");
     Path commits = checkpoint.resolve("commits");
-    Await.until(Duration.ofSeconds(30), "a committed batch naming the server",
+    Await.until(
+        Duration.ofSeconds(30),
+        "a committed batch naming the server",
         () -> lastCommitted(offsets, commits) >= 0);
     first.stop();
     long lastBatch = lastCommitted(offsets, commits);
@@ -69,8 +75,8 @@ class LifecycleTest extends SparkServingTestBase {
     java.nio.file.Files.write(offsets.resolve(String.valueOf(lastBatch + 1)), lines);
 
     StreamingQuery second =
-        serve(source("crashy").load().withColumn("reply", length(col("value"))), "reply",
-            checkpoint);
+        serve(
+            source("crashy").load().withColumn("reply", length(col("value"))), "reply", checkpoint);
     assertThat(Http.post(urlOf("crashy"), "after").body()).isEqualTo("5");
     assertThat(second.exception().isDefined()).isFalse();
     assertThat(second.isActive()).isTrue();
@@ -79,19 +85,22 @@ class LifecycleTest extends SparkServingTestBase {
   /** The newest batch whose offsets name a server and whose commit is written, or -1. */
   private static long lastCommitted(Path offsets, Path commits) {
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(commits)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.matches("\\d+"))
           .mapToLong(Long::parseLong)
-          .filter(id -> {
-            try {
-              java.util.List<String> l =
-                  java.nio.file.Files.readAllLines(offsets.resolve(String.valueOf(id)));
-              return !l.get(l.size() - 1).equals("{}");
-            } catch (java.io.IOException e) {
-              return false;
-            }
-          })
-          .max().orElse(-1);
+          .filter(
+              id -> {
+                try {
+                  java.util.List<String> l =
+                      java.nio.file.Files.readAllLines(offsets.resolve(String.valueOf(id)));
+                  return !l.get(l.size() - 1).equals("{}");
+                } catch (java.io.IOException e) {
+                  return false;
+                }
+              })
+          .max()
+          .orElse(-1);
     } catch (java.io.IOException e) {
       return -1;
     }
@@ -100,10 +109,10 @@ class LifecycleTest extends SparkServingTestBase {
   @Test
   void twoServicesSideBySideAndStoppingOneLeavesTheOther() throws Exception {
     StreamingQuery a =
-        serve(source("service_a").load().withColumn("reply", concat(lit("a:"), col("value"))),
+        serve(
+            source("service_a").load().withColumn("reply", concat(lit("a:"), col("value"))),
             "reply");
-    serve(source("service_b").load().withColumn("reply", concat(lit("b:"), col("value"))),
-        "reply");
+    serve(source("service_b").load().withColumn("reply", concat(lit("b:"), col("value"))), "reply");
     String urlA = urlOf("service_a");
     String urlB = urlOf("service_b");
 
@@ -122,12 +131,24 @@ class LifecycleTest extends SparkServingTestBase {
       port = probe.getLocalPort();
     }
     StreamingQuery left =
-        serve(spark.readStream().format("serving").option("name", "left")
-            .option("port", String.valueOf(port)).load()
-            .withColumn("reply", concat(lit("L"), col("value"))), "reply");
-    serve(spark.readStream().format("serving").option("name", "right")
-        .option("port", String.valueOf(port)).load()
-        .withColumn("reply", concat(lit("R"), col("value"))), "reply");
+        serve(
+            spark
+                .readStream()
+                .format("serving")
+                .option("name", "left")
+                .option("port", String.valueOf(port))
+                .load()
+                .withColumn("reply", concat(lit("L"), col("value"))),
+            "reply");
+    serve(
+        spark
+            .readStream()
+            .format("serving")
+            .option("name", "right")
+            .option("port", String.valueOf(port))
+            .load()
+            .withColumn("reply", concat(lit("R"), col("value"))),
+        "reply");
 
     String left0 = urlOf("left");
     String right0 = urlOf("right");
@@ -144,8 +165,12 @@ class LifecycleTest extends SparkServingTestBase {
   @Test
   void stoppingTheQueryAnswersWaitingClientsAndFreesThePort() throws Exception {
     StreamingQuery query =
-        serve(source("stopping").load().filter(col("value").notEqual("wait"))
-            .withColumn("reply", length(col("value"))), "reply");
+        serve(
+            source("stopping")
+                .load()
+                .filter(col("value").notEqual("wait"))
+                .withColumn("reply", length(col("value"))),
+            "reply");
     String url = urlOf("stopping");
     int port = java.net.URI.create(url).getPort();
     assertThat(Http.post(url, "ready").body()).isEqualTo("5");
@@ -163,12 +188,22 @@ class LifecycleTest extends SparkServingTestBase {
   @Test
   void badOptionFailsLoadNamingTheOption() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> spark.readStream().format("serving").option("name", "x")
-                .option("port", "eighty").load())
+            () ->
+                spark
+                    .readStream()
+                    .format("serving")
+                    .option("name", "x")
+                    .option("port", "eighty")
+                    .load())
         .hasMessageContaining("Invalid value 'eighty' for option 'port'");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> spark.readStream().format("serving").option("name", "x")
-                .option("replyTimeout", "soon").load())
+            () ->
+                spark
+                    .readStream()
+                    .format("serving")
+                    .option("name", "x")
+                    .option("replyTimeout", "soon")
+                    .load())
         .hasMessageContaining("option 'replyTimeout'");
   }
 }

@@ -27,10 +27,13 @@ class RealTimeTriggerTest extends SparkServingTestBase {
 
   private static StreamingQuery serveInRealTime(Dataset<Row> output, Path checkpoint) {
     try {
-      return output.writeStream().outputMode("update")
+      return output
+          .writeStream()
+          .outputMode("update")
           .foreach(Serving.replyWriter("reply"))
           .option("checkpointLocation", checkpoint.toString())
-          .trigger(Trigger.RealTime(5000)).start();
+          .trigger(Trigger.RealTime(5000))
+          .start();
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError(e);
     }
@@ -38,8 +41,9 @@ class RealTimeTriggerTest extends SparkServingTestBase {
 
   @Test
   void concurrentClientsEachGetTheirOwnReplyQuickly() throws Exception {
-    serveInRealTime(source("realtime").load()
-        .withColumn("reply", concat(lit("rt:"), upper(col("value")))), tempDir("rt"));
+    serveInRealTime(
+        source("realtime").load().withColumn("reply", concat(lit("rt:"), upper(col("value")))),
+        tempDir("rt"));
     String url = urlOf("realtime");
 
     Clients.assertEachGetsItsOwnReply(url, 32, 1280, body -> "rt:" + body.toUpperCase());
@@ -52,10 +56,16 @@ class RealTimeTriggerTest extends SparkServingTestBase {
   void servingSinkWorksWhenTheAllowListIsOff() throws Exception {
     spark.conf().set("spark.sql.streaming.realTimeMode.allowlistCheck", "false");
     try {
-      source("rtsink").load().withColumn("reply", upper(col("value")))
-          .writeStream().outputMode("update").format("serving").option("replyCol", "reply")
+      source("rtsink")
+          .load()
+          .withColumn("reply", upper(col("value")))
+          .writeStream()
+          .outputMode("update")
+          .format("serving")
+          .option("replyCol", "reply")
           .option("checkpointLocation", tempDir("rtsink").toString())
-          .trigger(Trigger.RealTime(5000)).start();
+          .trigger(Trigger.RealTime(5000))
+          .start();
       assertThat(Http.post(urlOf("rtsink"), "abc").body()).isEqualTo("ABC");
     } finally {
       spark.conf().unset("spark.sql.streaming.realTimeMode.allowlistCheck");
@@ -65,8 +75,13 @@ class RealTimeTriggerTest extends SparkServingTestBase {
   @Test
   void stopAndFailureAnswerWaitingClientsAndRestartServes() throws Exception {
     Path checkpoint = tempDir("rtstop");
-    StreamingQuery query = serveInRealTime(source("rtstop").load()
-        .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), checkpoint);
+    StreamingQuery query =
+        serveInRealTime(
+            source("rtstop")
+                .load()
+                .filter(col("value").notEqual("wait"))
+                .withColumn("reply", col("value")),
+            checkpoint);
     String url = urlOf("rtstop");
     assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
     CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
@@ -77,8 +92,12 @@ class RealTimeTriggerTest extends SparkServingTestBase {
 
     assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
     Clients.assertPortFree(port);
-    serveInRealTime(source("rtstop").load()
-        .filter(col("value").notEqual("wait")).withColumn("reply", col("value")), checkpoint);
+    serveInRealTime(
+        source("rtstop")
+            .load()
+            .filter(col("value").notEqual("wait"))
+            .withColumn("reply", col("value")),
+        checkpoint);
     assertThat(Http.post(urlOf("rtstop"), "again").body()).isEqualTo("again");
   }
 
@@ -86,10 +105,14 @@ class RealTimeTriggerTest extends SparkServingTestBase {
   void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
     FailOnce.register(spark);
     Path checkpoint = tempDir("rtfail");
-    StreamingQuery query = serveInRealTime(source("rtfragile").load()
-        .filter(col("value").notEqual("wait"))
-        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
-        checkpoint);
+    StreamingQuery query =
+        serveInRealTime(
+            source("rtfragile")
+                .load()
+                .filter(col("value").notEqual("wait"))
+                .withColumn(
+                    "reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+            checkpoint);
     String url = urlOf("rtfragile");
     assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
     CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
@@ -102,12 +125,14 @@ class RealTimeTriggerTest extends SparkServingTestBase {
     assertThat(failed.statusCode()).isBetween(500, 599);
     assertThat(other.statusCode()).isBetween(500, 599);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
-    org.sparkserving.testing.Await.until(Duration.ofSeconds(30), "the query ended",
-        () -> !query.isActive());
+    org.sparkserving.testing.Await.until(
+        Duration.ofSeconds(30), "the query ended", () -> !query.isActive());
 
-    serveInRealTime(source("rtfragile").load()
-        .filter(col("value").notEqual("wait"))
-        .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
+    serveInRealTime(
+        source("rtfragile")
+            .load()
+            .filter(col("value").notEqual("wait"))
+            .withColumn("reply", org.apache.spark.sql.functions.callUDF("failOnce", col("value"))),
         checkpoint);
     assertThat(Http.post(urlOf("rtfragile"), "boom").body()).isEqualTo("BOOM");
   }

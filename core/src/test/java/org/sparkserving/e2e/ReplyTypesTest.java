@@ -20,10 +20,19 @@ class ReplyTypesTest extends SparkServingTestBase {
 
   @Test
   void replyStructSetsStatusHeadersAndBody() {
-    serve(source("custom").load().withColumn("reply", struct(
-        when(col("value").equalTo("missing"), lit(404)).otherwise(lit(201)).as("status"),
-        map(lit("X-Model"), lit("v1"), lit("Content-Type"), lit("text/csv")).as("headers"),
-        upper(col("value")).as("body"))), "reply");
+    serve(
+        source("custom")
+            .load()
+            .withColumn(
+                "reply",
+                struct(
+                    when(col("value").equalTo("missing"), lit(404))
+                        .otherwise(lit(201))
+                        .as("status"),
+                    map(lit("X-Model"), lit("v1"), lit("Content-Type"), lit("text/csv"))
+                        .as("headers"),
+                    upper(col("value")).as("body"))),
+        "reply");
     String url = urlOf("custom");
 
     HttpResponse<String> created = Http.post(url, "a,b");
@@ -38,10 +47,18 @@ class ReplyTypesTest extends SparkServingTestBase {
 
   @Test
   void invalidStatusOrHeaderAnswers500AndServiceKeepsServing() {
-    serve(source("invalid").load().withColumn("reply", struct(
-        when(col("value").equalTo("bad-status"), lit(42)).otherwise(lit(200)).as("status"),
-        map(lit("X-Echo"), col("value")).as("headers"),
-        col("value").as("body"))), "reply");
+    serve(
+        source("invalid")
+            .load()
+            .withColumn(
+                "reply",
+                struct(
+                    when(col("value").equalTo("bad-status"), lit(42))
+                        .otherwise(lit(200))
+                        .as("status"),
+                    map(lit("X-Echo"), col("value")).as("headers"),
+                    col("value").as("body"))),
+        "reply");
     String url = urlOf("invalid");
 
     HttpResponse<String> badStatus = Http.post(url, "bad-status");
@@ -56,27 +73,39 @@ class ReplyTypesTest extends SparkServingTestBase {
 
   @Test
   void structReplyIsJson() {
-    serve(source("json").load().withColumn("reply", struct(
-        col("value").as("text"),
-        length(col("value")).as("length"),
-        array(lit(1.5), lit(2.0)).as("scores"),
-        col("request.method").as("method"),
-        struct(lit(true).as("ok")).as("nested"))), "reply");
+    serve(
+        source("json")
+            .load()
+            .withColumn(
+                "reply",
+                struct(
+                    col("value").as("text"),
+                    length(col("value")).as("length"),
+                    array(lit(1.5), lit(2.0)).as("scores"),
+                    col("request.method").as("method"),
+                    struct(lit(true).as("ok")).as("nested"))),
+        "reply");
 
     HttpResponse<String> r = Http.post(urlOf("json"), "he\"llo");
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(r.body()).isEqualTo(
-        "{\"text\":\"he\\\"llo\",\"length\":6,\"scores\":[1.5,2.0],\"method\":\"POST\","
-            + "\"nested\":{\"ok\":true}}");
+    assertThat(r.body())
+        .isEqualTo(
+            "{\"text\":\"he\\\"llo\",\"length\":6,\"scores\":[1.5,2.0],\"method\":\"POST\","
+                + "\"nested\":{\"ok\":true}}");
   }
 
   @Test
   void scalarBinaryAndNullReplies() {
-    serve(source("scalars").load()
-        .withColumn("reply", when(col("value").equalTo("null"), lit(null).cast("string"))
-            .otherwise(col("value"))), "reply");
+    serve(
+        source("scalars")
+            .load()
+            .withColumn(
+                "reply",
+                when(col("value").equalTo("null"), lit(null).cast("string"))
+                    .otherwise(col("value"))),
+        "reply");
     String url = urlOf("scalars");
 
     assertThat(Http.post(url, "héllo").body()).isEqualTo("héllo");
@@ -87,21 +116,33 @@ class ReplyTypesTest extends SparkServingTestBase {
 
   @Test
   void requestColumnsReachTheQuery() {
-    serve(source("echo").load().withColumn("reply", struct(
-        col("request.method").as("method"),
-        col("request.path").as("path"),
-        col("request.query").as("query"),
-        col("request.headers").getItem("x-trace").as("trace"),
-        col("id.seq").gt(0).as("hasSeq"))), "reply");
+    serve(
+        source("echo")
+            .load()
+            .withColumn(
+                "reply",
+                struct(
+                    col("request.method").as("method"),
+                    col("request.path").as("path"),
+                    col("request.query").as("query"),
+                    col("request.headers").getItem("x-trace").as("trace"),
+                    col("id.seq").gt(0).as("hasSeq"))),
+        "reply");
 
-    HttpResponse<String> r = Http.CLIENT.sendAsync(
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(urlOf("echo") + "/items/7?verbose=true"))
-            .header("X-Trace", "abc").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("b"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString()).join();
+    HttpResponse<String> r =
+        Http.CLIENT
+            .sendAsync(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(urlOf("echo") + "/items/7?verbose=true"))
+                    .header("X-Trace", "abc")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("b"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .join();
 
-    assertThat(r.body()).isEqualTo("{\"method\":\"PUT\",\"path\":\"/echo/items/7\","
-        + "\"query\":\"verbose=true\",\"trace\":\"abc\",\"hasSeq\":true}");
+    assertThat(r.body())
+        .isEqualTo(
+            "{\"method\":\"PUT\",\"path\":\"/echo/items/7\","
+                + "\"query\":\"verbose=true\",\"trace\":\"abc\",\"hasSeq\":true}");
   }
 }

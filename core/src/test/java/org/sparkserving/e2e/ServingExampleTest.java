@@ -21,8 +21,13 @@ class ServingExampleTest extends SparkServingTestBase {
   @Test
   void replyIsTheLengthOfTheBody() {
     Dataset<Row> requests =
-        spark.readStream().format("serving")
-            .option("host", "localhost").option("port", "0").option("name", "my_api").load();
+        spark
+            .readStream()
+            .format("serving")
+            .option("host", "localhost")
+            .option("port", "0")
+            .option("name", "my_api")
+            .load();
     StreamingQuery query = serve(requests.withColumn("reply", length(col("value"))), "reply");
 
     HttpResponse<String> response = Http.post(urlOf("my_api"), "hello");
@@ -31,10 +36,13 @@ class ServingExampleTest extends SparkServingTestBase {
     assertThat(response.body()).isEqualTo("5");
     assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=UTF-8");
     // The service's counters appear in the query's progress, as for any Spark source.
-    Await.until(Duration.ofSeconds(30), "progress reporting the reply", () -> {
-      StreamingQueryProgress p = query.lastProgress();
-      return p != null && "1".equals(p.sources()[0].metrics().get("replied"));
-    });
+    Await.until(
+        Duration.ofSeconds(30),
+        "progress reporting the reply",
+        () -> {
+          StreamingQueryProgress p = query.lastProgress();
+          return p != null && "1".equals(p.sources()[0].metrics().get("replied"));
+        });
   }
 
   @Test
@@ -42,8 +50,13 @@ class ServingExampleTest extends SparkServingTestBase {
     String servingSource = "org.apache.spark.sql.execution.streaming.HTTPSourceProvider";
     String servingSink = "org.apache.spark.sql.execution.streaming.HTTPSinkProvider";
     Dataset<Row> df =
-        spark.readStream().format(servingSource)
-            .option("host", "localhost").option("port", 0).option("name", "my_seed_api").load();
+        spark
+            .readStream()
+            .format(servingSource)
+            .option("host", "localhost")
+            .option("port", 0)
+            .option("name", "my_seed_api")
+            .load();
     df.withColumn("newCol", length(col("value")))
         .writeStream()
         .format(servingSink)

@@ -76,8 +76,9 @@ class HttpServerTest {
       endpoint.reply(2, Reply.text("second"));
       endpoint.reply(1, Reply.text("first"));
 
-      BufferedReader in = new BufferedReader(
-          new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       assertThat(readBody(in)).isEqualTo("first");
       assertThat(readBody(in)).isEqualTo("second");
     }
@@ -111,26 +112,35 @@ class HttpServerTest {
     Await.until(Duration.ofSeconds(5), "admitted", () -> endpoint.lastSeq() == 1);
     ReplyBatch batch = new ReplyBatch();
     batch.add(1, new Reply(202, Reply.TEXT, Map.of("X-From", "batch"), "done".getBytes()));
-    URI replies = URI.create(url.replace("/svc",
-        "/_serving/" + endpoint.instanceId() + "/replies"));
+    URI replies =
+        URI.create(url.replace("/svc", "/_serving/" + endpoint.instanceId() + "/replies"));
 
-    HttpResponse<String> forged = Http.CLIENT.send(HttpRequest.newBuilder(replies)
-            .header(InternalApi.SECRET_HEADER, "not-the-secret")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode())).build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> unsigned = Http.CLIENT.send(HttpRequest.newBuilder(replies)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> forged =
+        Http.CLIENT.send(
+            HttpRequest.newBuilder(replies)
+                .header(InternalApi.SECRET_HEADER, "not-the-secret")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unsigned =
+        Http.CLIENT.send(
+            HttpRequest.newBuilder(replies)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(unsigned.statusCode()).isEqualTo(403);
     assertThat(endpoint.metrics().forgedCalls()).isEqualTo(2);
     assertThat(endpoint.pending()).isEqualTo(1);
 
-    HttpResponse<String> genuine = Http.CLIENT.send(HttpRequest.newBuilder(replies)
-            .header(InternalApi.SECRET_HEADER, endpoint.secret())
-            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> genuine =
+        Http.CLIENT.send(
+            HttpRequest.newBuilder(replies)
+                .header(InternalApi.SECRET_HEADER, endpoint.secret())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(genuine.statusCode()).isEqualTo(200);
     HttpResponse<String> answered = client.join();
     assertThat(answered.statusCode()).isEqualTo(202);
@@ -142,12 +152,17 @@ class HttpServerTest {
   void internalRequestsCallHandsOutWaitingRequests() throws Exception {
     Http.postAsync(url + "?k=v", "payload");
     Await.until(Duration.ofSeconds(5), "admitted", () -> endpoint.lastSeq() == 1);
-    URI requests = URI.create(url.replace("/svc",
-        "/_serving/" + endpoint.instanceId() + "/requests?after=0&upTo=1"));
+    URI requests =
+        URI.create(
+            url.replace("/svc", "/_serving/" + endpoint.instanceId() + "/requests?after=0&upTo=1"));
 
-    HttpResponse<byte[]> response = Http.CLIENT.send(HttpRequest.newBuilder(requests)
-            .header(InternalApi.SECRET_HEADER, endpoint.secret()).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        Http.CLIENT.send(
+            HttpRequest.newBuilder(requests)
+                .header(InternalApi.SECRET_HEADER, endpoint.secret())
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
 
     List<RequestBatch.Entry> entries = RequestBatch.decode(response.body());
     assertThat(entries).hasSize(1);
@@ -168,9 +183,11 @@ class HttpServerTest {
   @Test
   void clientThatLeavesFreesItsRequest() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", URI.create(url).getPort())) {
-      socket.getOutputStream().write(
-          "POST /svc HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz"
-              .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              "POST /svc HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz"
+                  .getBytes(StandardCharsets.US_ASCII));
       Await.until(Duration.ofSeconds(5), "admitted", () -> endpoint.pending() == 1);
     }
     Await.until(Duration.ofSeconds(5), "abandoned request freed", () -> endpoint.pending() == 0);

@@ -30,8 +30,8 @@ class RemoteRoutingTest {
 
   @BeforeEach
   void start() {
-    endpoint = HttpServers.open("remote", "127.0.0.1", 0, new EndpointLimits(100, 1 << 20, 10_000),
-        1);
+    endpoint =
+        HttpServers.open("remote", "127.0.0.1", 0, new EndpointLimits(100, 1 << 20, 10_000), 1);
   }
 
   @AfterEach
@@ -50,13 +50,16 @@ class RemoteRoutingTest {
     assertThat(fetched.lastSeq()).isEqualTo(2);
     List<RequestBatch.Entry> entries = fetched.entries();
     assertThat(entries).extracting(RequestBatch.Entry::seq).containsExactly(1L, 2L);
-    assertThat(entries).extracting(e -> new String(e.request().body(), StandardCharsets.UTF_8))
+    assertThat(entries)
+        .extracting(e -> new String(e.request().body(), StandardCharsets.UTF_8))
         .containsExactlyInAnyOrder("one", "two");
 
     ReplyRouter router =
         new ReplyRouter(Map.of(endpoint.instanceId(), endpoint.secret()), id -> null);
     for (RequestBatch.Entry e : entries) {
-      router.send(endpoint.origin(), e.seq(),
+      router.send(
+          endpoint.origin(),
+          e.seq(),
           Reply.text("re:" + new String(e.request().body(), StandardCharsets.UTF_8)));
     }
     assertThat(endpoint.pending()).isEqualTo(2);
@@ -74,7 +77,6 @@ class RemoteRoutingTest {
     router.flush();
     assertThat(router.unroutable()).isEqualTo(1);
 
-    assertThat(RemoteRequests.fetch(endpoint.address() + "/no-such-instance", "x", 0, 5))
-        .isEmpty();
+    assertThat(RemoteRequests.fetch(endpoint.address() + "/no-such-instance", "x", 0, 5)).isEmpty();
   }
 }

@@ -23,8 +23,8 @@ class RequestCursorTest {
 
   @BeforeEach
   void start() {
-    endpoint = HttpServers.open("cursor", "127.0.0.1", 0, new EndpointLimits(100, 1 << 20, 10_000),
-        1);
+    endpoint =
+        HttpServers.open("cursor", "127.0.0.1", 0, new EndpointLimits(100, 1 << 20, 10_000), 1);
   }
 
   @AfterEach

@@ -21,27 +21,29 @@ public final class Clients {
   private Clients() {}
 
   /**
-   * Sends {@code total} requests with distinct bodies from {@code clients} concurrent clients
-   * and asserts that every one got exactly {@code expected(body)} with status 200.
+   * Sends {@code total} requests with distinct bodies from {@code clients} concurrent clients and
+   * asserts that every one got exactly {@code expected(body)} with status 200.
    */
-  public static void assertEachGetsItsOwnReply(String url, int clients, int total,
-      UnaryOperator<String> expected) throws Exception {
+  public static void assertEachGetsItsOwnReply(
+      String url, int clients, int total, UnaryOperator<String> expected) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
       List<Future<List<String>>> results = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int client = c;
-        results.add(pool.submit(() -> {
-          List<String> wrong = new ArrayList<>();
-          for (int i = client; i < total; i += clients) {
-            String body = "client-" + client + "-request-" + i;
-            HttpResponse<String> r = Http.post(url, body);
-            if (r.statusCode() != 200 || !r.body().equals(expected.apply(body))) {
-              wrong.add(body + " -> " + r.statusCode() + " " + r.body());
-            }
-          }
-          return wrong;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  List<String> wrong = new ArrayList<>();
+                  for (int i = client; i < total; i += clients) {
+                    String body = "client-" + client + "-request-" + i;
+                    HttpResponse<String> r = Http.post(url, body);
+                    if (r.statusCode() != 200 || !r.body().equals(expected.apply(body))) {
+                      wrong.add(body + " -> " + r.statusCode() + " " + r.body());
+                    }
+                  }
+                  return wrong;
+                }));
       }
       List<String> wrong = new ArrayList<>();
       for (Future<List<String>> f : results) {
@@ -55,7 +57,9 @@ public final class Clients {
 
   /** Waits until some live service has exactly {@code n} clients waiting. */
   public static void awaitWaiting(int n) {
-    Await.until(Duration.ofSeconds(10), n + " waiting client(s)",
+    Await.until(
+        Duration.ofSeconds(10),
+        n + " waiting client(s)",
         () -> HttpServers.liveEndpoints().stream().anyMatch(e -> e.pending() == n));
   }
 

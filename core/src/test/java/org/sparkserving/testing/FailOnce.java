@@ -17,11 +17,17 @@ public final class FailOnce {
 
   public static void register(SparkSession spark) {
     FAILED.set(false);
-    spark.udf().register("failOnce", (UDF1<String, String>) v -> {
-      if (v.equals("boom") && FAILED.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure");
-      }
-      return v.toUpperCase();
-    }, DataTypes.StringType);
+    spark
+        .udf()
+        .register(
+            "failOnce",
+            (UDF1<String, String>)
+                v -> {
+                  if (v.equals("boom") && FAILED.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure");
+                  }
+                  return v.toUpperCase();
+                },
+            DataTypes.StringType);
   }
 }

@@ -36,7 +36,8 @@ public abstract class SparkServingTestBase {
     // The compatibility module runs these tests on another Spark line: prove it really does.
     String expected = System.getProperty("serving.expectedSparkVersion");
     if (expected != null && !expected.equals(spark.version())) {
-      throw new IllegalStateException("Expected Spark " + expected + ", running " + spark.version());
+      throw new IllegalStateException(
+          "Expected Spark " + expected + ", running " + spark.version());
     }
   }
 
@@ -45,7 +46,9 @@ public abstract class SparkServingTestBase {
     for (StreamingQuery q : spark.streams().active()) {
       q.stop();
     }
-    Await.until(java.time.Duration.ofSeconds(30), "every server closed",
+    Await.until(
+        java.time.Duration.ofSeconds(30),
+        "every server closed",
         () -> HttpServers.liveEndpoints().isEmpty());
   }
 
@@ -61,8 +64,12 @@ public abstract class SparkServingTestBase {
 
   protected static StreamingQuery serve(Dataset<Row> output, String replyCol, Path checkpoint) {
     try {
-      return output.writeStream().format("serving").option("replyCol", replyCol)
-          .option("checkpointLocation", checkpoint.toString()).start();
+      return output
+          .writeStream()
+          .format("serving")
+          .option("replyCol", replyCol)
+          .option("checkpointLocation", checkpoint.toString())
+          .start();
     } catch (TimeoutException e) {
       throw new AssertionError(e);
     }

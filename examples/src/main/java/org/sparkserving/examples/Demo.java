@@ -29,20 +29,28 @@ public final class Demo {
             .getOrCreate();
 
     Dataset<Row> requests =
-        spark.readStream().format("serving")
-            .option("host", "localhost").option("port", port).option("name", "demo").load();
+        spark
+            .readStream()
+            .format("serving")
+            .option("host", "localhost")
+            .option("port", port)
+            .option("name", "demo")
+            .load();
 
     StreamingQuery query =
         requests
-            .withColumn("reply", struct(
-                upper(col("value")).as("upper"),
-                length(col("value")).as("length"),
-                col("request.method").as("method")))
+            .withColumn(
+                "reply",
+                struct(
+                    upper(col("value")).as("upper"),
+                    length(col("value")).as("length"),
+                    col("request.method").as("method")))
             .writeStream()
             .format("serving")
             .option("name", "demo")
             .option("replyCol", "reply")
-            .option("checkpointLocation",
+            .option(
+                "checkpointLocation",
                 java.nio.file.Files.createTempDirectory("serving-demo").toString())
             .start();
 

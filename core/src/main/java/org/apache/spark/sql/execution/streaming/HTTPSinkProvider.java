@@ -3,7 +3,8 @@ package org.apache.spark.sql.execution.streaming;
 import org.sparkserving.ServingProvider;
 
 /**
- * The original Spark Serving's class name, kept so that its examples run as written:
- * {@code format("org.apache.spark.sql.execution.streaming.HTTPSinkProvider")} is {@code format("serving")}.
+ * The original Spark Serving's class name, kept so that its examples run as written: {@code
+ * format("org.apache.spark.sql.execution.streaming.HTTPSinkProvider")} is {@code
+ * format("serving")}.
  */
 public final class HTTPSinkProvider extends ServingProvider {}
