@@ -28,9 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Netty HTTP/1.1 server that answers every request at once with {@code 200 ok}: the same
- * pipeline shape as the serving library's server, with nothing behind it. Whatever it reaches is
- * the physical limit of this machine, client included, so other contenders are judged against it.
+ * A Netty HTTP/1.1 server that answers every request at once with {@code 200 ok}: the same pipeline
+ * shape as the serving library's server, with nothing behind it. Whatever it reaches is the
+ * physical limit of this machine, client included, so other contenders are judged against it.
  */
 public final class BareServer implements AutoCloseable {
 

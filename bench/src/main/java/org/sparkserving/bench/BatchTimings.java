@@ -9,14 +9,17 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
- * Where a micro-batch query's time goes, from Spark's own progress reports: the mean of each
- * {@code durationMs} phase (walCommit, addBatch, commitOffsets...) over the batches that read at
- * least one request. Printed under the table, it tells whether latency is Spark's per-batch
- * bookkeeping or the connector's work.
+ * Where a query's time goes, from Spark's own progress reports: the mean of each {@code durationMs}
+ * phase (walCommit, addBatch, commitOffsets...) over the batches that read at least one request.
+ * Printed under the table, it tells whether latency is Spark's per-batch bookkeeping or the
+ * connector's work. Under real-time mode a progress report is one long batch, so the count of
+ * reports also counts the batch boundaries, each a short gap in serving.
  */
 final class BatchTimings extends StreamingQueryListener {
 
   private final Map<String, Long> totalMs = new TreeMap<>();
+  private long reports;
+  private long allReports;
   private long batches;
   private long rows;
 
@@ -25,6 +28,8 @@ final class BatchTimings extends StreamingQueryListener {
 
   @Override
   public synchronized void onQueryProgress(QueryProgressEvent event) {
+    reports++;
+    allReports++;
     StreamingQueryProgress p = event.progress();
     if (p.numInputRows() <= 0) {
       return;
@@ -37,26 +42,37 @@ final class BatchTimings extends StreamingQueryListener {
   @Override
   public void onQueryTerminated(QueryTerminatedEvent event) {}
 
+  /** Progress reports since the query started, whatever the drains. */
+  synchronized long allReports() {
+    return allReports;
+  }
+
   /** A one-line summary of the batches since the last call, or null if there were none. */
   synchronized String drain() {
-    if (batches == 0) {
+    if (reports == 0) {
       return null;
     }
-    List<Map.Entry<String, Long>> phases = new ArrayList<>(totalMs.entrySet());
-    phases.sort(Map.Entry.<String, Long>comparingByValue().reversed());
     StringBuilder s =
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "Spark: %d batches with input (warm-up included), %.1f requests/batch; "
-                    + "mean ms per batch:",
-                batches, (double) rows / batches));
-    for (Map.Entry<String, Long> e : phases) {
-      double mean = (double) e.getValue() / batches;
-      s.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey(), mean));
+                "Spark: %d progress reports, %d batches with input (warm-up included)",
+                reports,
+                batches));
+    if (batches > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT, ", %.1f requests/batch; mean ms per batch:", (double) rows / batches));
+      List<Map.Entry<String, Long>> phases = new ArrayList<>(totalMs.entrySet());
+      phases.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+      for (Map.Entry<String, Long> e : phases) {
+        double mean = (double) e.getValue() / batches;
+        s.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey(), mean));
+      }
+      s.setLength(s.length() - 1);
     }
-    s.setLength(s.length() - 1);
     totalMs.clear();
+    reports = 0;
     batches = 0;
     rows = 0;
     return s.toString();

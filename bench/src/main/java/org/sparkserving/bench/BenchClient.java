@@ -63,8 +63,12 @@ final class BenchClient implements AutoCloseable {
     this.timeoutMs = timeoutMs;
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     this.headPrefix =
-        ("POST " + path + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
+        ("POST "
+                + path
+                + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:"
+                + uri.getPort()
+                + "\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Content-Length: ")
             .getBytes(StandardCharsets.US_ASCII);
@@ -73,8 +77,8 @@ final class BenchClient implements AutoCloseable {
   /**
    * Sends one POST and waits for its whole reply.
    *
-   * @throws IOException on any connection, timeout or protocol error; the connection is then
-   *     closed and the next call reconnects
+   * @throws IOException on any connection, timeout or protocol error; the connection is then closed
+   *     and the next call reconnects
    */
   Response post(byte[] body) throws IOException {
     try {

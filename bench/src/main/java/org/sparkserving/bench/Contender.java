@@ -3,10 +3,9 @@ package org.sparkserving.bench;
 import java.util.function.UnaryOperator;
 
 /**
- * Something the load generators can measure: it starts a service, says where it listens and
- * what it must answer to each request body, and stops it again. A new deployment shape (a
- * continuous trigger, distributed mode) is one more implementation registered in {@link
- * Contenders}.
+ * Something the load generators can measure: it starts a service, says where it listens and what it
+ * must answer to each request body, and stops it again. A new deployment shape (a continuous
+ * trigger, distributed mode) is one more implementation registered in {@link Contenders}.
  */
 public interface Contender {
 
@@ -21,11 +20,28 @@ public interface Contender {
   Endpoint start() throws Exception;
 
   /**
+   * Anything a reader of the results should know about how this contender was set up (a trigger
+   * interval, say), printed once under the table; null when there is nothing to say.
+   */
+  default String setupNote() {
+    return null;
+  }
+
+  /**
    * What the contender saw inside itself since the last call (Spark batch timings, say), to print
    * under the table with the load just measured; null when it has nothing to say.
    */
   default String loadNote() {
     return null;
+  }
+
+  /**
+   * How many gaps in serving the contender knows of since it started, such as the boundaries
+   * between real-time batches, during which requests wait. The sweep repeats a failed step once if
+   * a gap fell in it, so that a boundary every 30 s does not decide the highest rate held.
+   */
+  default long servingGaps() {
+    return 0;
   }
 
   /** Stops the service and frees what it held; safe to call after a failed {@link #start()}. */

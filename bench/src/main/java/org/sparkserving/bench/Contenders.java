@@ -2,31 +2,38 @@ package org.sparkserving.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.function.Function;
 
 /** The contenders known by name: add a line here to benchmark a new deployment shape. */
 final class Contenders {
 
-  private static final Map<String, Supplier<Contender>> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, Function<BenchOptions, Contender>> KNOWN = new LinkedHashMap<>();
 
   static {
-    KNOWN.put("bare", BareContender::new);
-    KNOWN.put("head-microbatch", HeadMicroBatchContender::new);
+    KNOWN.put("bare", o -> new BareContender());
+    KNOWN.put("head-microbatch", SparkContender::microBatch);
+    KNOWN.put("head-continuous", SparkContender::continuous);
+    KNOWN.put("head-realtime", SparkContender::realTime);
   }
 
   private Contenders() {}
 
-  /** A fresh, unstarted contender. */
-  static Contender create(String name) {
-    Supplier<Contender> factory = KNOWN.get(name);
+  /** A fresh, unstarted contender, configured by the command line (Spark settings, say). */
+  static Contender create(String name, BenchOptions options) {
+    Function<BenchOptions, Contender> factory = KNOWN.get(name);
     if (factory == null) {
       throw new IllegalArgumentException(
-          "Unknown contender '" + name + "'; known: " + String.join(", ", KNOWN.keySet()));
+          "Unknown contender '" + name + "'; known: " + String.join(", ", names()));
     }
-    return factory.get();
+    return factory.apply(options);
   }
 
   static boolean isKnown(String name) {
     return KNOWN.containsKey(name);
+  }
+
+  static Set<String> names() {
+    return KNOWN.keySet();
   }
 }

@@ -29,7 +29,10 @@ final class SystemInfo {
 
   static String os() {
     String base =
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
             + System.getProperty("os.arch");
     String pretty = firstValue(Path.of("/etc/os-release"), "PRETTY_NAME=");
     return pretty == null ? base : pretty.replace("\"", "") + ", " + base;

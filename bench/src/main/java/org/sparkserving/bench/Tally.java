@@ -1,19 +1,25 @@
 package org.sparkserving.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
- * What one client saw during a measured phase: the latency of every correct reply, and the count
- * of everything else. Each thread fills its own (histograms are not thread-safe, and sharing one
- * would make the clients contend); they are merged after the threads end.
+ * What one client saw during a measured phase: the latency of every correct reply, and the count of
+ * everything else. Each thread fills its own (histograms are not thread-safe, and sharing one would
+ * make the clients contend); they are merged after the threads end.
  */
 final class Tally {
 
   /** Latencies are recorded in microseconds: ample for a table printed in milliseconds. */
   private static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
 
-  final Histogram latencyMicros = new Histogram(HIGHEST_MICROS, 3);
+  /**
+   * Three significant digits. It grows with the largest latency recorded, and counts in ints: a
+   * load has hundreds of these (one per client thread), and the soak measures the heap they share
+   * with the service.
+   */
+  final AbstractHistogram latencyMicros = new IntCountsHistogram(3);
 
   /** Replies with status 200 and exactly the expected body. */
   long ok;
