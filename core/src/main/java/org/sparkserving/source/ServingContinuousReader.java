@@ -1,7 +1,6 @@
 package org.sparkserving.source;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReader;
 import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
@@ -28,9 +27,16 @@ final class ServingContinuousReader implements ContinuousPartitionReader<Interna
       }
       return true;
     } catch (InterruptedException e) {
+      // Spark stops a continuous reader by interrupting it and treats InterruptedException
+      // itself as a clean stop; next() may only declare IOException, so rethrow it unchecked.
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Continuous serving reader interrupted");
+      throw ServingContinuousReader.<RuntimeException>sneakyThrow(e);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneakyThrow(Throwable t) throws T {
+    throw (T) t;
   }
 
   @Override
