@@ -1,0 +1,97 @@
+package org.sparkserving.e2e;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.upper;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+import org.sparkserving.testing.Await;
+import org.sparkserving.testing.Clients;
+import org.sparkserving.testing.FailOnce;
+import org.sparkserving.testing.Http;
+import org.sparkserving.testing.SparkServingTestBase;
+
+/**
+ * The promises every low-latency trigger keeps, whatever Spark does underneath: correct replies
+ * under concurrency, replies far sooner than a batch or epoch, a clean stop, and prompt answers to
+ * every waiting client when a task fails, with a restart that serves again.
+ */
+abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
+
+  /** Starts {@code output} (with a {@code reply} column) under the trigger being tested. */
+  abstract StreamingQuery start(Dataset<Row> output, Path checkpoint);
+
+  @Test
+  void concurrentClientsEachGetTheirOwnReplyQuickly() throws Exception {
+    start(
+        source("lowlat").load().withColumn("reply", concat(lit("ll:"), upper(col("value")))),
+        tempDir("lowlat"));
+    String url = urlOf("lowlat");
+
+    Clients.assertEachGetsItsOwnReply(url, 32, 1280, body -> "ll:" + body.toUpperCase());
+
+    // Batches and epochs last seconds: a reply bound to them could never come this fast.
+    assertThat(Clients.fastestOf(url, 20, b -> "ll:" + b.toUpperCase()))
+        .isLessThan(Duration.ofMillis(200));
+  }
+
+  @Test
+  void stopAnswersWaitingClientsAndFreesThePort() throws Exception {
+    StreamingQuery query =
+        start(holding(source("stopping").load(), col("value")), tempDir("stopping"));
+    String url = urlOf("stopping");
+    int port = URI.create(url).getPort();
+    assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
+    CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(url, "wait");
+    Clients.awaitWaiting(1);
+
+    query.stop();
+
+    assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    Clients.assertPortFree(port);
+  }
+
+  @Test
+  void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
+    FailOnce.register(spark);
+    Path checkpoint = tempDir("fragile");
+    StreamingQuery query = start(fragile(), checkpoint);
+    String url = urlOf("fragile");
+    assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
+    CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
+    Clients.awaitWaiting(1);
+
+    long began = System.nanoTime();
+    HttpResponse<String> failed = Http.post(url, "boom");
+    HttpResponse<String> other = bystander.get(30, TimeUnit.SECONDS);
+
+    assertThat(failed.statusCode()).isBetween(500, 599);
+    assertThat(other.statusCode()).isBetween(500, 599);
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
+    Await.until(Duration.ofSeconds(30), "the query ended", () -> !query.isActive());
+
+    start(fragile(), checkpoint);
+    assertThat(Http.post(urlOf("fragile"), "boom").body()).isEqualTo("BOOM");
+  }
+
+  /** Requests saying "wait" are filtered out, so their clients stay waiting. */
+  private static Dataset<Row> holding(Dataset<Row> requests, org.apache.spark.sql.Column reply) {
+    return requests.filter(col("value").notEqual("wait")).withColumn("reply", reply);
+  }
+
+  private static Dataset<Row> fragile() {
+    return holding(source("fragile").load(), callUDF("failOnce", col("value")));
+  }
+}
