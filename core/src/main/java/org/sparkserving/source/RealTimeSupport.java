@@ -28,11 +28,6 @@ final class RealTimeSupport {
     }
   }
 
-  /** Whether this Spark has real-time mode. */
-  static boolean available() {
-    return CONSTRUCTOR != null;
-  }
-
   static ServingMicroBatchStream stream(
       ServingConfig config, ServiceServers servers, int numPartitions) {
     if (CONSTRUCTOR == null) {
