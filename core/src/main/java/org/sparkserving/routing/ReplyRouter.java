@@ -32,7 +32,8 @@ public final class ReplyRouter {
   private long unroutable;
 
   /**
-   * @param secrets the secret of every known service instance, by instance id, for internal calls
+   * @param secrets the secret of every known service, by service key, for internal calls; {@link
+   *     ServiceSecrets} is asked for the others
    */
   public ReplyRouter(Map<String, String> secrets) {
     this(secrets, HttpServers::findInstance);
@@ -73,7 +74,10 @@ public final class ReplyRouter {
   }
 
   private void post(String origin, ReplyBatch batch) {
-    String secret = secrets.get(Origins.instanceId(origin));
+    String secret = secrets.get(Origins.serviceKey(origin));
+    if (secret == null) {
+      secret = ServiceSecrets.forOrigin(origin);
+    }
     if (secret == null) {
       // A reply for an instance of an earlier run: its clients died with it.
       unroutable += batch.size();

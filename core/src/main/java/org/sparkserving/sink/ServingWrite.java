@@ -13,6 +13,7 @@ import org.apache.spark.sql.internal.connector.SupportsStreamingUpdateAsAppend;
 import org.apache.spark.sql.types.StructType;
 import org.sparkserving.api.ServingConfig;
 import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.Origins;
 import org.sparkserving.http.ServingEndpoint;
 
 /**
@@ -35,11 +36,11 @@ public final class ServingWrite
     this.columns = ReplyColumns.resolve(schema, config.idCol(), config.replyCol());
   }
 
-  /** The secret of every service instance in this JVM (the driver), by instance id. */
+  /** The secret of every service instance in this JVM (the driver), by service key. */
   static Map<String, String> localSecrets() {
     Map<String, String> secrets = new HashMap<>();
     for (ServingEndpoint e : HttpServers.liveEndpoints()) {
-      secrets.put(e.instanceId(), e.secret());
+      secrets.put(Origins.serviceKey(e.origin()), e.secret());
     }
     return secrets;
   }

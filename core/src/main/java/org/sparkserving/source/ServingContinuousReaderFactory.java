@@ -4,6 +4,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReader;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReaderFactory;
+import org.sparkserving.routing.ServiceSecrets;
 
 /** Creates continuous readers; shipped to executors. */
 final class ServingContinuousReaderFactory implements ContinuousPartitionReaderFactory {
@@ -14,6 +15,8 @@ final class ServingContinuousReaderFactory implements ContinuousPartitionReaderF
 
   @Override
   public ContinuousPartitionReader<InternalRow> createReader(InputPartition partition) {
-    return new ServingContinuousReader((ServingStreamPartition) partition);
+    ServingStreamPartition p = (ServingStreamPartition) partition;
+    ServiceSecrets.learn(p.origin(), p.secret());
+    return new ServingContinuousReader(p);
   }
 }

@@ -20,4 +20,9 @@ record ServingInputPartition(
   public String[] preferredLocations() {
     return locations;
   }
+
+  @Override
+  public String toString() {
+    return "ServingInputPartition[" + origin + " (" + fromSeq + ", " + toSeq + "]]";
+  }
 }

@@ -4,6 +4,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.sparkserving.routing.ServiceSecrets;
 
 /** Creates the reader of one {@link ServingInputPartition}; shipped to executors. */
 final class ServingReaderFactory implements PartitionReaderFactory {
@@ -15,9 +16,12 @@ final class ServingReaderFactory implements PartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     if (partition instanceof ServingStreamPartition stream) {
+      ServiceSecrets.learn(stream.origin(), stream.secret());
       // Only planned by the real-time stream, so this never runs where real-time mode is absent.
       return RealTimeServingReader.create(stream);
     }
-    return new ServingPartitionReader((ServingInputPartition) partition);
+    ServingInputPartition p = (ServingInputPartition) partition;
+    ServiceSecrets.learn(p.origin(), p.secret());
+    return new ServingPartitionReader(p);
   }
 }

@@ -15,6 +15,11 @@ record ServingStreamPartition(
     return locations;
   }
 
+  @Override
+  public String toString() {
+    return "ServingStreamPartition[" + key() + " after " + lastSeq + "]";
+  }
+
   String key() {
     return ServingPartitionOffset.key(origin, index, count);
   }
