@@ -35,8 +35,7 @@ public final class ServingScan implements ScanBuilder, Scan {
 
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
-    requireHeadMode();
-    return RealTimeSupport.stream(config, ServiceServers.startOnDriver(config), numPartitions());
+    return RealTimeSupport.stream(config, startServers(), numPartitions());
   }
 
   @Override
@@ -46,19 +45,32 @@ public final class ServingScan implements ScanBuilder, Scan {
     // that a service never takes every core of a small cluster.
     int partitions = config.numPartitions() > 0 ? config.numPartitions() : 1;
     TaskSlots.require(partitions, "continuous processing");
-    return new ServingContinuousStream(ServiceServers.startOnDriver(config), partitions);
+    return new ServingContinuousStream(HeadServers.startOnDriver(config), partitions);
   }
 
+  private ServiceServers startServers() {
+    return config.mode() == ServingConfig.Mode.DISTRIBUTED
+        ? DistributedServers.start(config)
+        : HeadServers.startOnDriver(config);
+  }
+
+  /** Partitions per server and batch. */
   private int numPartitions() {
-    return config.numPartitions() > 0
-        ? config.numPartitions()
-        : Math.max(1, SparkContext.getOrCreate().defaultParallelism());
+    if (config.numPartitions() > 0) {
+      return config.numPartitions();
+    }
+    SparkContext sc = SparkContext.getOrCreate();
+    if (config.mode() == ServingConfig.Mode.DISTRIBUTED && !sc.isLocal()) {
+      return Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
+    }
+    return Math.max(1, sc.defaultParallelism());
   }
 
   private void requireHeadMode() {
     if (config.mode() != ServingConfig.Mode.HEAD) {
       throw new UnsupportedOperationException(
-          "Option 'mode' = 'distributed' is not available in this version yet; use 'head'");
+          "Option 'mode' = 'distributed' does not support continuous processing yet; use"
+              + " 'head', or a micro-batch trigger");
     }
   }
 }
