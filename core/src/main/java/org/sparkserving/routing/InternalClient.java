@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.sparkserving.http.InternalApi;
 import org.sparkserving.http.Origins;
 
@@ -46,6 +47,14 @@ final class InternalClient {
   }
 
   private static final long QUICK_TIMEOUT_MS = 2000;
+
+  /** Sends without blocking the caller. */
+  static CompletableFuture<HttpResponse<byte[]>> sendAsync(
+      HttpRequest.Builder request, String secret) {
+    return CLIENT.sendAsync(
+        request.timeout(TIMEOUT).header(InternalApi.SECRET_HEADER, secret).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
 
   private static HttpResponse<byte[]> send(
       HttpRequest.Builder request, String secret, Duration timeout) throws IOException {

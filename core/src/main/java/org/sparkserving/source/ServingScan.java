@@ -40,12 +40,20 @@ public final class ServingScan implements ScanBuilder, Scan {
 
   @Override
   public ContinuousStream toContinuousStream(String checkpointLocation) {
-    requireHeadMode();
-    // Each continuous partition holds a task slot for the life of the query; default to one so
-    // that a service never takes every core of a small cluster.
+    // Each continuous partition holds a task slot for the life of the query; default to one per
+    // server so that a service never takes every core of a small cluster.
     int partitions = config.numPartitions() > 0 ? config.numPartitions() : 1;
-    TaskSlots.require(partitions, "continuous processing");
-    return new ServingContinuousStream(HeadServers.startOnDriver(config), partitions);
+    if (config.mode() == ServingConfig.Mode.HEAD) {
+      TaskSlots.require(partitions, "continuous processing");
+    }
+    ServiceServers servers = startServers();
+    try {
+      TaskSlots.require(partitions * Math.max(1, servers.live().size()), "continuous processing");
+    } catch (RuntimeException e) {
+      servers.stop();
+      throw e;
+    }
+    return new ServingContinuousStream(servers, partitions);
   }
 
   private ServiceServers startServers() {
@@ -64,13 +72,5 @@ public final class ServingScan implements ScanBuilder, Scan {
       return Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
     }
     return Math.max(1, sc.defaultParallelism());
-  }
-
-  private void requireHeadMode() {
-    if (config.mode() != ServingConfig.Mode.HEAD) {
-      throw new UnsupportedOperationException(
-          "Option 'mode' = 'distributed' does not support continuous processing yet; use"
-              + " 'head', or a micro-batch trigger");
-    }
   }
 }

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +18,7 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -112,6 +115,26 @@ class DistributedClusterIT extends ClusterTestBase {
     assertEveryClientGetsItsOwnReply(
         awaitEndpoints(name, expectedEndpoints(mode)),
         b -> b + ":word-" + b.charAt(b.length() - 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"distributed", "head"})
+  void continuousProcessingAnswersAsRequestsArriveOnTheCluster(String mode) throws Exception {
+    String name = "continuous_" + mode;
+    requests(name, mode)
+        .withColumn("reply", concat(lit("c:"), col("value")))
+        .writeStream()
+        .format("serving")
+        .option("replyCol", "reply")
+        .option("checkpointLocation", Files.createTempDirectory("cluster-cp").toString())
+        .trigger(Trigger.Continuous("10 seconds"))
+        .start();
+    List<String> urls = awaitEndpoints(name, expectedEndpoints(mode));
+    assertEveryClientGetsItsOwnReply(urls, b -> "c:" + b);
+    // Replies cross JVMs as they are written, not when the 10 s epoch ends.
+    for (String url : urls) {
+      assertThat(Clients.fastestOf(url, 20, b -> "c:" + b)).isLessThan(Duration.ofSeconds(2));
+    }
   }
 
   @Test

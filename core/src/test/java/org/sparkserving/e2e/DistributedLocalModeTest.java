@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
 import org.sparkserving.testing.Clients;
@@ -36,6 +37,21 @@ class DistributedLocalModeTest extends SparkServingTestBase {
     assertThat(listing)
         .isEqualTo("{\"name\":\"dist_api\",\"endpoints\":[\"" + urls.get(0) + "\"]}");
     assertThat(Http.get(registry.replace("dist_api", "no_such_api")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void continuousProcessingServesInDistributedMode() throws Exception {
+    source("dist_continuous")
+        .option("mode", "distributed")
+        .load()
+        .withColumn("reply", upper(col("value")))
+        .writeStream()
+        .format("serving")
+        .option("replyCol", "reply")
+        .option("checkpointLocation", tempDir("dist-continuous").toString())
+        .trigger(Trigger.Continuous("1 second"))
+        .start();
+    Clients.assertEachGetsItsOwnReply(urlOf("dist_continuous"), 32, 320, String::toUpperCase);
   }
 
   @Test
