@@ -9,10 +9,13 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkserving.api.ServingConfig;
+import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InstanceIdentity;
 import org.sparkserving.http.InternalApi;
+import org.sparkserving.http.Origins;
 import org.sparkserving.http.ServiceDirectory;
+import org.sparkserving.http.ServingEndpoint;
 import org.sparkserving.routing.RemoteServers;
 import org.sparkserving.routing.ServiceSecrets;
 
@@ -148,6 +151,12 @@ public final class DistributedService {
       tracker.stop();
     }
     for (LaunchedServer s : servers.values()) {
+      ServingEndpoint local = HttpServers.findInstance(Origins.instanceId(s.origin()));
+      if (local != null) {
+        // In this JVM (local mode): stop it here, so its port is free when stop() returns.
+        local.stop(ErrorReplies.stopped(local.name()));
+        continue;
+      }
       try {
         RemoteServers.stop(s.origin(), plan.secret());
       } catch (Exception e) {
