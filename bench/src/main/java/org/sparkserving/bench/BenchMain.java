@@ -50,7 +50,17 @@ public final class BenchMain {
       System.exit(0);
     }
     Watchdog.start(options.soak ? Soak.budget(options) : budget(options));
-    int status = options.soak ? Soak.run(options) : run(options);
+    int status = 1;
+    try {
+      status = options.soak ? Soak.run(options) : run(options);
+    } catch (RuntimeException | Error e) {
+      // Still exit below: Spark's non-daemon threads would keep the JVM alive.
+      System.err.println("Benchmark failed: " + e);
+      e.printStackTrace();
+    } finally {
+      // Also a shutdown hook, but the run is over: free the cluster's cores and memory now.
+      BenchCluster.close();
+    }
     // Spark leaves non-daemon threads behind even after stop(): exit explicitly.
     System.exit(status);
   }
@@ -116,13 +126,17 @@ public final class BenchMain {
     String name = contender.name();
     progress("starting " + name);
     Contender.Endpoint endpoint = contender.start();
-    progress(name + " listens at " + endpoint.url());
+    progress(name + " listens at " + String.join(", ", endpoint.urls()));
     if (contender.setupNote() != null) {
       notes.add(contender.setupNote());
     }
-    String first = firstReply(name, endpoint, bodies);
-    progress(first);
-    notes.add(first);
+    // Each URL's server gets its cold start out of the way (in distributed mode, each executor
+    // plans and compiles its part of the query on its first request).
+    for (String url : endpoint.urls()) {
+      String first = firstReply(name, url, endpoint, bodies);
+      progress(first);
+      notes.add(first);
+    }
     LoadTarget target = new LoadTarget(endpoint, bodies, options.timeoutMs());
     if (!options.settle.isZero()) {
       progress(name + ": settling for " + options.settle.toMillis() + " ms");
@@ -250,19 +264,21 @@ public final class BenchMain {
    * first load's warm-up (a sequential warm-up would then be a single request) and its time would
    * not be reported anywhere.
    */
-  private static String firstReply(String name, Contender.Endpoint endpoint, RequestBodies bodies) {
+  private static String firstReply(
+      String name, String url, Contender.Endpoint endpoint, RequestBodies bodies) {
     Tally probe = new Tally();
     long start = System.nanoTime();
     try (SimulatedClient client =
-        new SimulatedClient(endpoint, bodies, (int) FIRST_REPLY_TIMEOUT.toMillis())) {
+        new SimulatedClient(url, endpoint, bodies, (int) FIRST_REPLY_TIMEOUT.toMillis())) {
       client.call(start, probe);
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    String where = endpoint.urls().size() == 1 ? "" : " from " + url;
     if (probe.ok == 1) {
-      return name + ": first reply " + ms + " ms after the service was reachable";
+      return name + ": first reply" + where + " " + ms + " ms after the service was reachable";
     }
     String why = probe.firstError != null ? probe.firstError : probe.firstMismatch;
-    return name + ": first request failed after " + ms + " ms: " + why;
+    return name + ": first request" + where + " failed after " + ms + " ms: " + why;
   }
 
   /** One line per finished load, so a long run shows it is alive. */

@@ -114,7 +114,7 @@ final class ClientCrew<P> {
       totals[w] = new Tally();
     }
     for (int i = 0; i < size; i++) {
-      SimulatedClient client = target.newClient();
+      SimulatedClient client = target.newClient(i);
       clients.add(client);
       Thread t =
           new Thread(

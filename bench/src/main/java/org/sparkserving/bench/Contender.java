@@ -1,5 +1,6 @@
 package org.sparkserving.bench;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,10 +49,30 @@ public interface Contender {
   void stop();
 
   /**
-   * A started service.
+   * A started service, served at one URL or at several (distributed mode: one server per executor).
+   * Each simulated client is bound to one URL for its whole life, round robin over {@code urls} by
+   * the client's index, so the load spreads evenly over the servers.
    *
-   * @param url an {@code http://127.0.0.1:<port>/<path>} URL to POST to
+   * @param urls {@code http://127.0.0.1:<port>/<path>} URLs to POST to, at least one
    * @param expectedReply the exact reply body the service must return for a given request body
    */
-  record Endpoint(String url, UnaryOperator<String> expectedReply) {}
+  record Endpoint(List<String> urls, UnaryOperator<String> expectedReply) {
+
+    public Endpoint {
+      urls = List.copyOf(urls);
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("An endpoint needs at least one URL");
+      }
+    }
+
+    /** A service served at one URL. */
+    public Endpoint(String url, UnaryOperator<String> expectedReply) {
+      this(List.of(url), expectedReply);
+    }
+
+    /** The URL of the client with index {@code client}: round robin over {@link #urls}. */
+    String urlFor(int client) {
+      return urls.get(Math.floorMod(client, urls.size()));
+    }
+  }
 }

@@ -15,6 +15,11 @@ final class Contenders {
     KNOWN.put("head-microbatch", SparkContender::microBatch);
     KNOWN.put("head-continuous", SparkContender::continuous);
     KNOWN.put("head-realtime", SparkContender::realTime);
+    // On a real standalone cluster on 127.0.0.1 (BenchCluster), started by the first of them.
+    KNOWN.put("dist-microbatch-1", o -> SparkContender.distributedMicroBatch(o, 1));
+    KNOWN.put("dist-microbatch-2", o -> SparkContender.distributedMicroBatch(o, 2));
+    KNOWN.put("cluster-head-microbatch", SparkContender::clusterHeadMicroBatch);
+    KNOWN.put("dist-continuous", SparkContender::distributedContinuous);
   }
 
   private Contenders() {}

@@ -10,8 +10,11 @@ package org.sparkserving.bench;
  */
 record LoadTarget(Contender.Endpoint endpoint, RequestBodies bodies, int timeoutMs) {
 
-  /** A new, unconnected simulated client of this target. */
-  SimulatedClient newClient() {
-    return new SimulatedClient(endpoint, bodies, timeoutMs);
+  /**
+   * A new, unconnected simulated client of this target, bound to the endpoint's URL for index
+   * {@code client} (round robin when the service has several URLs).
+   */
+  SimulatedClient newClient(int client) {
+    return new SimulatedClient(endpoint.urlFor(client), endpoint, bodies, timeoutMs);
   }
 }

@@ -20,8 +20,11 @@ final class SimulatedClient implements AutoCloseable {
   private final Contender.Endpoint endpoint;
   private final RequestBodies bodies;
 
-  SimulatedClient(Contender.Endpoint endpoint, RequestBodies bodies, int timeoutMs) {
-    this.client = new BenchClient(endpoint.url(), timeoutMs);
+  /**
+   * @param url one of the endpoint's URLs, the one this client sends every request to
+   */
+  SimulatedClient(String url, Contender.Endpoint endpoint, RequestBodies bodies, int timeoutMs) {
+    this.client = new BenchClient(url, timeoutMs);
     this.endpoint = endpoint;
     this.bodies = bodies;
   }

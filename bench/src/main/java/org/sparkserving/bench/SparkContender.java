@@ -24,10 +24,11 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.sparkserving.Serving;
 
 /**
- * The serving library in head mode (the driver holds the HTTP server) on a local two-thread Spark,
- * in one of three shapes that differ only in their trigger and sink (see the factories). The query
- * upper-cases each body, which is cheap for Spark yet proves the reply went through the query and
- * came back to the right client.
+ * The serving library under Spark, in one of several shapes that differ in where Spark runs (a
+ * local two-thread Spark in this JVM, or the shared standalone {@link BenchCluster}), in the
+ * serving mode (head: the driver holds the one HTTP server; distributed: every executor holds one)
+ * and in their trigger and sink (see the factories). The query upper-cases each body, which is
+ * cheap for Spark yet proves the reply went through the query and came back to the right client.
  *
  * <p>Only the library's public API is used: {@code format("serving")} to read, the serving sink or
  * {@link Serving#replyWriter} to answer, {@link Serving#endpoints} to find the URL.
@@ -36,7 +37,36 @@ final class SparkContender implements Contender {
 
   private static final long START_TIMEOUT_MS = 60_000;
 
+  /** How long a cluster application may take to get its executors (launched by the workers). */
+  private static final long EXECUTORS_TIMEOUT_MS = 120_000;
+
+  /**
+   * Where the query runs.
+   *
+   * @param executors 0: a local Spark ({@code local[2]}) in this JVM; else that many one-core
+   *     executors of the shared standalone cluster ({@code spark.cores.max})
+   * @param mode the source's {@code mode}: {@code head} or {@code distributed}
+   */
+  record Placement(int executors, String mode) {
+
+    static final Placement LOCAL = new Placement(0, "head");
+
+    static Placement cluster(int executors, String mode) {
+      return new Placement(executors, mode);
+    }
+
+    boolean distributed() {
+      return mode.equals("distributed");
+    }
+
+    /** The servers the service has once started: one per executor in distributed mode. */
+    int servers() {
+      return distributed() ? executors : 1;
+    }
+  }
+
   private final String name;
+  private final Placement placement;
   private final int numPartitions;
   private final UnaryOperator<DataStreamWriter<Row>> sink;
   private final String setupNote;
@@ -50,7 +80,8 @@ final class SparkContender implements Contender {
   private Path checkpoint;
 
   /**
-   * @param numPartitions the source's {@code numPartitions}
+   * @param placement where Spark runs and in which serving mode
+   * @param numPartitions the source's {@code numPartitions} (per server in distributed mode)
    * @param sink the sink and trigger: everything after {@code writeStream()} but the checkpoint
    * @param setupNote see {@link Contender#setupNote()}
    * @param batchesAreGaps whether each batch boundary is a gap in serving (real-time mode)
@@ -58,11 +89,13 @@ final class SparkContender implements Contender {
   private SparkContender(
       String name,
       BenchOptions options,
+      Placement placement,
       int numPartitions,
       UnaryOperator<DataStreamWriter<Row>> sink,
       String setupNote,
       boolean batchesAreGaps) {
     this.name = name;
+    this.placement = placement;
     this.numPartitions = numPartitions;
     this.sink = sink;
     this.setupNote = setupNote;
@@ -77,7 +110,7 @@ final class SparkContender implements Contender {
    */
   static Contender microBatch(BenchOptions o) {
     return new SparkContender(
-        "head-microbatch", o, 2, w -> w.format("serving").option("replyCol", "reply"), null, false);
+        "head-microbatch", o, Placement.LOCAL, 2, microBatchSink(), null, false);
   }
 
   /**
@@ -86,13 +119,7 @@ final class SparkContender implements Contender {
    */
   static Contender continuous(BenchOptions o) {
     return new SparkContender(
-        "head-continuous",
-        o,
-        1,
-        w ->
-            w.format("serving").option("replyCol", "reply").trigger(Trigger.Continuous("1 second")),
-        null,
-        false);
+        "head-continuous", o, Placement.LOCAL, 1, continuousSink(), null, false);
   }
 
   /**
@@ -106,6 +133,7 @@ final class SparkContender implements Contender {
     return new SparkContender(
         "head-realtime",
         o,
+        Placement.LOCAL,
         1,
         w ->
             w.outputMode("update")
@@ -116,6 +144,80 @@ final class SparkContender implements Contender {
                 + " serving, counted by the progress reports in the notes below",
             batch.toSeconds()),
         true);
+  }
+
+  /**
+   * Distributed mode with the default micro-batch trigger on {@code executors} one-core executors
+   * of the standalone cluster: each executor's server has one partition (the default, {@code
+   * spark.executor.cores}), which reads and answers in that executor's JVM.
+   */
+  static Contender distributedMicroBatch(BenchOptions o, int executors) {
+    Placement p = Placement.cluster(executors, "distributed");
+    String name = "dist-microbatch-" + executors;
+    return new SparkContender(name, o, p, 1, microBatchSink(), clusterNote(name, p, 1), false);
+  }
+
+  /**
+   * Head mode on the two-executor cluster: the driver holds the one server; each batch's two
+   * partitions run on the executors, which read the requests from the driver and send the replies
+   * back to it through the library's internal endpoint.
+   */
+  static Contender clusterHeadMicroBatch(BenchOptions o) {
+    Placement p = Placement.cluster(BenchCluster.WORKERS, "head");
+    return new SparkContender(
+        "cluster-head-microbatch",
+        o,
+        p,
+        2,
+        microBatchSink(),
+        clusterNote("cluster-head-microbatch", p, 2),
+        false);
+  }
+
+  /**
+   * Distributed mode with continuous processing on the two-executor cluster: one long-running task
+   * per executor answers its own server's requests as they are admitted, which takes the executor's
+   * only task slot.
+   */
+  static Contender distributedContinuous(BenchOptions o) {
+    Placement p = Placement.cluster(BenchCluster.WORKERS, "distributed");
+    return new SparkContender(
+        "dist-continuous", o, p, 1, continuousSink(), clusterNote("dist-continuous", p, 1), false);
+  }
+
+  private static UnaryOperator<DataStreamWriter<Row>> microBatchSink() {
+    return w -> w.format("serving").option("replyCol", "reply");
+  }
+
+  private static UnaryOperator<DataStreamWriter<Row>> continuousSink() {
+    return w ->
+        w.format("serving").option("replyCol", "reply").trigger(Trigger.Continuous("1 second"));
+  }
+
+  private static String clusterNote(String name, Placement p, int numPartitions) {
+    String servers =
+        p.distributed()
+            ? String.format(
+                Locale.ROOT,
+                "mode distributed: a server in each executor (%d URLs, each client bound to one,"
+                    + " round robin), numPartitions %d per server",
+                p.servers(),
+                numPartitions)
+            : String.format(
+                Locale.ROOT,
+                "mode head: one server in the driver (this JVM), numPartitions %d, read and"
+                    + " answered by the executors through the driver's internal endpoint",
+                numPartitions);
+    return String.format(
+        Locale.ROOT,
+        "%s: a standalone cluster on 127.0.0.1 (master and %d one-core workers, each a JVM);"
+            + " this application takes %d executor(s) of 1 core and 512 MB (spark.cores.max %d),"
+            + " the driver is the bench JVM; %s",
+        name,
+        BenchCluster.WORKERS,
+        p.executors(),
+        p.executors(),
+        servers);
   }
 
   @Override
@@ -138,12 +240,27 @@ final class SparkContender implements Contender {
   public Endpoint start() throws IOException, TimeoutException, InterruptedException {
     SparkSession.Builder builder =
         SparkSession.builder()
-            .appName("spark-serving-bench")
-            .master("local[2]")
+            .appName("spark-serving-bench-" + name)
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "2");
+    if (placement.executors() == 0) {
+      builder.master("local[2]");
+    } else {
+      // As the library's cluster tests run it: every JVM on loopback, the packaged jar shipped.
+      builder
+          .master(BenchCluster.masterUrl())
+          .config("spark.jars", BenchCluster.servingJar())
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.executor.memory", "512m")
+          .config("spark.executor.cores", "1")
+          .config("spark.cores.max", Integer.toString(placement.executors()));
+    }
     sparkConf.forEach(builder::config);
     spark = builder.getOrCreate();
+    if (placement.executors() > 0) {
+      awaitExecutors(placement.executors());
+    }
     spark.streams().addListener(timings);
     spark.sparkContext().addSparkListener(jobs);
     checkpoint = createCheckpointDir();
@@ -156,27 +273,44 @@ final class SparkContender implements Contender {
             .option("host", "127.0.0.1")
             .option("port", "0")
             .option("numPartitions", Integer.toString(numPartitions))
+            .option("mode", placement.mode())
             .load()
             .withColumn("reply", upper(col("value")));
     DataStreamWriter<Row> writer =
         sink.apply(replies.writeStream()).option("checkpointLocation", checkpoint.toString());
     sinkOptions.forEach(writer::option);
     query = writer.start();
-    String url = awaitUrl();
+    List<String> urls = awaitUrls(placement.servers());
     // Spark's upper() is Java's toUpperCase in the root locale; bodies are ASCII anyway.
-    return new Endpoint(url, body -> body.toUpperCase(Locale.ROOT));
+    return new Endpoint(urls, body -> body.toUpperCase(Locale.ROOT));
   }
 
   /**
-   * The service's URL once its server is up, or the query's own error if it died first (a setting
-   * Spark refuses, say), rather than a bare "not served".
+   * Waits until the application has {@code n} executors besides the driver: a cluster application
+   * gets them seconds after the session starts, as the workers launch their JVMs.
    */
-  private String awaitUrl() throws InterruptedException {
+  private void awaitExecutors(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXECUTORS_TIMEOUT_MS);
+    while (spark.sparkContext().statusTracker().getExecutorInfos().length < n + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            name + ": fewer than " + n + " executors after " + EXECUTORS_TIMEOUT_MS + " ms");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * The service's {@code n} URLs once all its servers are up (sorted, so clients spread the same
+   * way in every run), or the query's own error if it died first (a setting Spark refuses, say),
+   * rather than a bare "not served".
+   */
+  private List<String> awaitUrls(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
     while (System.nanoTime() < deadline) {
       List<String> urls = Serving.endpoints(name);
-      if (!urls.isEmpty()) {
-        return urls.get(0);
+      if (urls.size() >= n) {
+        return urls.stream().sorted().toList();
       }
       if (!query.isActive()) {
         throw new IllegalStateException(
@@ -185,7 +319,14 @@ final class SparkContender implements Contender {
       }
       Thread.sleep(10);
     }
-    throw new IllegalStateException(name + ": not served after " + START_TIMEOUT_MS + " ms");
+    throw new IllegalStateException(
+        name
+            + ": not served by "
+            + n
+            + " URL(s) after "
+            + START_TIMEOUT_MS
+            + " ms, only by "
+            + Serving.endpoints(name));
   }
 
   @Override
@@ -214,6 +355,9 @@ final class SparkContender implements Contender {
       if (spark != null) {
         spark.stop();
         spark = null;
+        // The next contender builds a session of its own, possibly with another master.
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
       }
       deleteQuietly(checkpoint);
       checkpoint = null;

@@ -35,18 +35,24 @@ public final class StandaloneCluster implements AutoCloseable {
     int port = freePort();
     this.masterUrl = "spark://127.0.0.1:" + port;
     Path masterLog = dir.resolve("master.log");
-    start(
-        masterLog,
-        "org.apache.spark.deploy.master.Master",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        Integer.toString(port),
-        "--webui-port",
-        Integer.toString(freePort()));
-    awaitLog(masterLog, "I have been elected leader");
-    for (int i = 0; i < workerCount; i++) {
-      addWorker();
+    try {
+      start(
+          masterLog,
+          "org.apache.spark.deploy.master.Master",
+          "--host",
+          "127.0.0.1",
+          "--port",
+          Integer.toString(port),
+          "--webui-port",
+          Integer.toString(freePort()));
+      awaitLog(masterLog, "I have been elected leader");
+      for (int i = 0; i < workerCount; i++) {
+        addWorker();
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      // The caller never gets this object to close: stop what already started.
+      close();
+      throw e;
     }
   }
 
