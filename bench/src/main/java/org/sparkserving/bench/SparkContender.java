@@ -286,12 +286,19 @@ final class SparkContender implements Contender {
   }
 
   /**
-   * Waits until the application has {@code n} executors besides the driver: a cluster application
-   * gets them seconds after the session starts, as the workers launch their JVMs.
+   * Waits until the application has {@code n} executors besides the driver, registered with the
+   * scheduler and with their block managers: a cluster application gets them seconds after the
+   * session starts, as the workers launch their JVMs.
+   *
+   * <p>Both, because an executor is announced to listeners before its block manager registers, and
+   * distributed mode's driver learns of the executors that exist when a query starts from the block
+   * managers (and of later ones from the announcements): a query started in between never started a
+   * server in that executor (seen in a trial run: dist-microbatch-2 served by one URL of two).
    */
   private void awaitExecutors(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXECUTORS_TIMEOUT_MS);
-    while (spark.sparkContext().statusTracker().getExecutorInfos().length < n + 1) {
+    while (spark.sparkContext().statusTracker().getExecutorInfos().length < n + 1
+        || spark.sparkContext().getExecutorMemoryStatus().size() < n + 1) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             name + ": fewer than " + n + " executors after " + EXECUTORS_TIMEOUT_MS + " ms");
