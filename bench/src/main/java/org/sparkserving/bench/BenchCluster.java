@@ -18,8 +18,9 @@ import org.sparkserving.testing.StandaloneCluster;
  * <p>It starts on first use, so a run without cluster contenders starts no process, and stays up
  * for the rest of the run. Every process it starts is stopped by PID: at the end of the run ({@link
  * BenchMain}), by a shutdown hook (an exception, Ctrl-C, {@code System.exit}), or by the {@link
- * Watchdog} before it halts the JVM (a halt runs no hook). The hook also stops any child process of
- * this JVM left over, such as a cluster that failed halfway through its start.
+ * Watchdog} before it halts the JVM (a halt runs no hook). The hook also stops any process of this
+ * JVM's that still runs from the cluster's Spark jars, such as part of a cluster whose start failed
+ * halfway.
  */
 final class BenchCluster {
 
@@ -121,13 +122,21 @@ final class BenchCluster {
   }
 
   /**
-   * Stops, by PID, every process this JVM started and that still runs (all of them are this
-   * benchmark's: cluster processes whose handle was lost in a failed start, or short-lived
-   * helpers).
+   * Stops, by PID, every descendant of this JVM that still runs from the cluster's Spark jars: a
+   * master, worker or executor whose handle was lost in a failed start. Other children are left
+   * alone: Spark's own shutdown hooks run short-lived helpers ({@code rm}) at the same time.
    */
   private static void stopLeftoverChildren() {
+    String sparkHome = System.getProperty("serving.sparkHome");
+    if (sparkHome == null) {
+      return; // no cluster was ever configured, so none can be left over
+    }
+    String jars = Path.of(sparkHome, "jars").toString();
     List<ProcessHandle> left = new ArrayList<>();
-    ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).forEach(left::add);
+    ProcessHandle.current()
+        .descendants()
+        .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains(jars))
+        .forEach(left::add);
     if (left.isEmpty()) {
       return;
     }

@@ -146,13 +146,16 @@ public final class BenchMain {
       contender.loadNote(); // the settling batches are not the first load's
       notes.add(
           String.format(
-              Locale.ROOT,
-              "%s: settled with %d unmeasured requests from %d clients in %d ms (%d errors)",
-              name,
-              settled.tally().ok,
-              SETTLE_CLIENTS,
-              options.settle.toMillis(),
-              settled.tally().errors + settled.tally().mismatches));
+                  Locale.ROOT,
+                  "%s: settled with %d unmeasured requests from %d clients in %d ms (%d errors)",
+                  name,
+                  settled.tally().ok,
+                  SETTLE_CLIENTS,
+                  options.settle.toMillis(),
+                  settled.tally().errors + settled.tally().mismatches)
+              + (settled.tally().firstError == null
+                  ? ""
+                  : "; first error: " + settled.tally().firstError));
     }
     return target;
   }

@@ -147,6 +147,9 @@ final class ResultTable {
     md.append("- nproc: ").append(SystemInfo.nproc()).append('\n');
     md.append("- OS: ").append(SystemInfo.os()).append('\n');
     md.append("- CPU: ").append(SystemInfo.cpu()).append('\n');
+    md.append("- Load average (1, 5, 15 min) when this was written: ")
+        .append(SystemInfo.loadAverage())
+        .append('\n');
     md.append("- Arguments: `").append(options.commandLine).append("`\n");
   }
 

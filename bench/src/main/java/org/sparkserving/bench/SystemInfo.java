@@ -38,6 +38,20 @@ final class SystemInfo {
     return pretty == null ? base : pretty.replace("\"", "") + ", " + base;
   }
 
+  /**
+   * The 1, 5 and 15 minute load averages from {@code /proc/loadavg}: on a small machine anything
+   * else running (a build, another test's cluster) shares the cores with the benchmark, and a load
+   * well above what the benchmark itself makes says so.
+   */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   static String cpu() {
     String model = firstValue(Path.of("/proc/cpuinfo"), "model name");
     return model == null ? "unknown" : model.replaceFirst("^\\s*:\\s*", "");
