@@ -79,6 +79,15 @@ public final class ServingFunctions {
   }
 
   /**
+   * {@link #parseRequest(Dataset, StructType, String, String, String)} with the schema as a DDL or
+   * JSON string.
+   */
+  public static Dataset<Row> parseRequest(
+      Dataset<Row> requests, String schema, String bodyCol, String idCol, String into) {
+    return parseRequest(requests, schemaOf(schema), bodyCol, idCol, into);
+  }
+
+  /**
    * A reply struct {@code struct<status: int, headers: map<string,string>, body>} with status 200
    * and no headers. The sink sends the body as it sends any reply column: a string as text, binary
    * as bytes, a struct, map or array as JSON.

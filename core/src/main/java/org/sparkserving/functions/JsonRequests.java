@@ -16,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkserving.http.ErrorReplies;
@@ -108,9 +107,7 @@ public final class JsonRequests {
           }
           return false;
         };
-    return udf(reject, (DataType) DataTypes.BooleanType)
-        .asNondeterministic()
-        .withName("serving_reject_json");
+    return udf(reject, DataTypes.BooleanType).asNondeterministic().withName("serving_reject_json");
   }
 
   private static void requireColumn(Dataset<Row> requests, String column, String what) {
