@@ -19,7 +19,10 @@ class JsonDiagnosisTest {
 
   @Test
   void syntaxErrorsNameTheProblemAndWhere() {
-    assertThat(reason("{\"name\": }")).startsWith("malformed JSON: ").contains("line 1, column 10");
+    // Jackson's column count differs by a character between versions (Spark 3.5 and 4.2).
+    assertThat(reason("{\"name\": }"))
+        .startsWith("malformed JSON: Unexpected character ('}'")
+        .containsPattern("\\(line 1, column 1[01]\\)$");
     assertThat(reason("{\"a\":1,\n\"b\"")).startsWith("malformed JSON: ").contains("line 2");
     assertThat(reason("not json")).startsWith("malformed JSON: ");
   }
