@@ -4,6 +4,8 @@ import os
 import pydoc
 import zipfile
 
+import pytest
+
 import sparkserving
 from conftest import expected_spark_version
 
@@ -11,8 +13,9 @@ from conftest import expected_spark_version
 def test_wheel_bundles_the_connector_jar():
     jar = sparkserving.jar_path()
     assert os.path.isabs(jar) and jar.endswith(".jar")
-    # Installed from the wheel: the jar lives in the package directory, not in the source tree.
+    # Installed from the wheel: the jar lives in the installed package, not in the source tree.
     assert os.path.dirname(os.path.dirname(jar)) == os.path.dirname(sparkserving.__file__)
+    assert "site-packages" in jar
     with zipfile.ZipFile(jar) as z:
         names = set(z.namelist())
     assert "org/sparkserving/ServingFunctions.class" in names
@@ -34,6 +37,14 @@ def test_session_runs_the_pinned_spark_with_the_jar_loaded(spark):
     if expected:
         assert spark.version == expected
     assert sparkserving.endpoints("nothing-here") == []
+
+
+def test_a_class_missing_from_the_jvm_names_the_fix(spark):
+    from sparkserving._jvm import jvm_class
+
+    assert jvm_class("ServingFunctions").PARSED_COL == "parsed"
+    with pytest.raises(RuntimeError, match="spark_conf"):
+        jvm_class("NoSuchClass")
 
 
 def test_help_documents_the_api():

@@ -6,6 +6,7 @@ import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from pyspark.sql import functions as F
 
 import sparkserving
@@ -61,5 +62,11 @@ def test_stop_answers_waiting_clients_503_and_frees_the_port(spark, tmp_path):
     assert [a.status for a in answers] == [503, 503, 503]
     assert all("stopped" in json.loads(a.body)["error"] for a in answers)
     assert sparkserving.endpoints("held") == []
+    # The port is free again: nothing listens there, and a new server can take it. (SO_REUSEADDR,
+    # as servers set it, because the closed connections linger in TIME_WAIT.)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("localhost", port), timeout=5).close()
     with socket.socket() as s:
-        s.bind(("localhost", port))  # the port is free again
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("localhost", port))
+        s.listen()
