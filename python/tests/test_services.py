@@ -4,6 +4,7 @@ import json
 import socket
 import threading
 import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -22,6 +23,9 @@ def test_two_services_at_once(spark, tmp_path):
             .option("checkpointLocation", checkpoint(tmp_path, name)).start()
     upper_url, reverse_url = url_of("upper"), url_of("reverse")
     assert upper_url != reverse_url
+    listing = json.loads(urllib.request.urlopen(sparkserving.registry_url("upper"), timeout=10).read())
+    assert listing == {"name": "upper", "endpoints": [upper_url]}
+    assert sparkserving.registry_url("no-such-service") is None
 
     def call(i):
         body = f"request-{i}"

@@ -24,6 +24,7 @@ Contents:
     parse_request              JSON bodies into columns; bad JSON answers 400 with the reason
     reply, json_reply          reply structs with status and headers; JSON replies
     endpoints, await_endpoints the URLs of a running service (e.g. after port 0)
+    registry_url               where the driver lists a service's URLs as JSON
 
 These call the JVM functions of ``org.sparkserving.ServingFunctions`` and
 ``org.sparkserving.Serving`` through py4j, so they need a classic (non-Connect) SparkSession,
@@ -32,7 +33,7 @@ and no Python runs per request.
 
 from sparkserving._jar import jar_path, spark_conf
 from sparkserving.functions import PARSED_COL, json_reply, parse_request, reply
-from sparkserving.service import await_endpoints, endpoints
+from sparkserving.service import await_endpoints, endpoints, registry_url
 
 __version__ = "0.1.0.dev0"
 
@@ -49,4 +50,5 @@ __all__ = [
     "json_reply",
     "endpoints",
     "await_endpoints",
+    "registry_url",
 ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from sparkserving._jvm import jvm_class
 
-__all__ = ["endpoints", "await_endpoints"]
+__all__ = ["endpoints", "await_endpoints", "registry_url"]
 
 
 def endpoints(name: str) -> List[str]:
@@ -31,3 +31,14 @@ def await_endpoints(name: str, timeout: float = 60.0) -> List[str]:
     except Py4JJavaError as e:
         raise TimeoutError(str(e.java_exception.getMessage())) from None
     return [str(u) for u in urls]
+
+
+def registry_url(name: str) -> Optional[str]:
+    """Where the driver lists the URLs serving ``name`` as JSON, for a load balancer or a client.
+
+    The listing reads ``{"name": "my_api", "endpoints": ["http://...", ...]}``: every executor's
+    server for a distributed service, the one server of a head-node service. ``None`` when
+    ``name`` is not served from this driver.
+    """
+    url = jvm_class("Serving").registryUrl(name)
+    return None if url is None else str(url)

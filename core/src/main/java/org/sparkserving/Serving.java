@@ -5,6 +5,8 @@ import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Row;
 import org.sparkserving.api.ServingOptions;
 import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.InternalApi;
+import org.sparkserving.http.ServiceDirectory;
 import org.sparkserving.http.ServingEndpoint;
 import org.sparkserving.sink.ServingForeachWriter;
 
@@ -18,11 +20,26 @@ public final class Serving {
    * the query's stream has started, and again after it stopped.
    */
   public static List<String> endpoints(String name) {
-    return HttpServers.liveEndpoints().stream()
-        .filter(e -> e.name().equals(name) && !e.isStopped())
-        .map(ServingEndpoint::url)
-        .sorted()
-        .toList();
+    return ServiceDirectory.urls(name);
+  }
+
+  /**
+   * Where the driver lists the URLs serving {@code name} as JSON, {@code
+   * {"name":"my_api","endpoints":["http://...",...]}}, for a load balancer or a client to follow:
+   * the registry of a distributed service, or for a head-node service its own server. Null when
+   * {@code name} is not served from this JVM.
+   */
+  public static String registryUrl(String name) {
+    ServiceDirectory.Listing listing = ServiceDirectory.find(name);
+    if (listing != null) {
+      return "http://" + listing.registryAddress() + InternalApi.PREFIX + "services/" + name;
+    }
+    for (ServingEndpoint e : HttpServers.liveEndpoints()) {
+      if (e.name().equals(name) && !e.isStopped()) {
+        return "http://" + e.address() + InternalApi.PREFIX + "services/" + name;
+      }
+    }
+    return null;
   }
 
   /**

@@ -19,10 +19,15 @@ import org.sparkserving.api.ServingSchema;
  *
  * <ul>
  *   <li>{@code name} (required): the service name, served at {@code /<name>}
- *   <li>{@code host} (default {@code localhost}): the address to listen on
+ *   <li>{@code host} (default {@code localhost}; in distributed mode each executor's host): the
+ *       address to listen on
  *   <li>{@code port} (default {@code 0}, any free port): the port to listen on
- *   <li>{@code mode} (default {@code head}): {@code head} serves from the driver
- *   <li>{@code numPartitions} (default: Spark's default parallelism): most partitions per batch
+ *   <li>{@code mode} (default {@code head}): {@code head} serves from the driver, {@code
+ *       distributed} from every executor
+ *   <li>{@code registryPort} (default {@code 0}, any free port): distributed mode, where the driver
+ *       lists the executors' URLs ({@code GET /_serving/services/<name>})
+ *   <li>{@code numPartitions} (default: Spark's default parallelism; distributed mode: {@code
+ *       spark.executor.cores}): most partitions per batch and server
  *   <li>{@code maxPendingRequests} (default 10000): waiting clients; one more gets 503
  *   <li>{@code maxRequestBytes} (default {@code 1m}): largest body; larger gets 413
  *   <li>{@code replyTimeout} (default {@code 60s}): wait for a reply; then 504
@@ -58,6 +63,11 @@ public class ServingProvider implements TableProvider, DataSourceRegister, Sessi
   @Override
   public Table getTable(
       StructType schema, Transform[] partitioning, Map<String, String> properties) {
-    return new ServingTable(ServingConfig.parse(properties));
+    return new ServingTable(ServingConfig.parse(withDefaults(properties)));
+  }
+
+  /** The options as given; subclasses may add defaults of their own. */
+  protected Map<String, String> withDefaults(Map<String, String> options) {
+    return options;
   }
 }

@@ -25,7 +25,9 @@ public final class ServingConfig implements java.io.Serializable {
 
   private final String name;
   private final String host;
+  private final boolean hostGiven;
   private final int port;
+  private final int registryPort;
   private final Mode mode;
   private final int numPartitions;
   private final int maxPendingRequests;
@@ -45,7 +47,10 @@ public final class ServingConfig implements java.io.Serializable {
           ServingOptions.NAME, name, "a URL path segment of letters, digits, '.', '_', '~' or '-'");
     }
     this.host = o.getOrDefault(ServingOptions.HOST, ServingOptions.DEFAULT_HOST).trim();
+    this.hostGiven = o.containsKey(ServingOptions.HOST);
     this.port = intOption(o, ServingOptions.PORT, ServingOptions.DEFAULT_PORT, 0, 65535);
+    this.registryPort =
+        intOption(o, ServingOptions.REGISTRY_PORT, ServingOptions.DEFAULT_PORT, 0, 65535);
     this.mode = modeOption(o.getOrDefault(ServingOptions.MODE, ServingOptions.DEFAULT_MODE));
     this.numPartitions =
         o.containsKey(ServingOptions.NUM_PARTITIONS)
@@ -178,8 +183,18 @@ public final class ServingConfig implements java.io.Serializable {
     return host;
   }
 
+  /** The host option if it was given, else {@code fallback} (an executor's own host). */
+  public String hostOr(String fallback) {
+    return hostGiven ? host : fallback;
+  }
+
   public int port() {
     return port;
+  }
+
+  /** Where the driver serves the registry of a distributed service (0: any free port). */
+  public int registryPort() {
+    return registryPort;
   }
 
   public Mode mode() {

@@ -10,7 +10,10 @@ public final class ServingOptions {
 
   private ServingOptions() {}
 
-  /** Source: the host or address to listen on. Default {@value #DEFAULT_HOST}. */
+  /**
+   * Source: the host or address to listen on. Default {@value #DEFAULT_HOST} in head-node mode; in
+   * distributed mode each executor's own host as Spark knows it.
+   */
   public static final String HOST = "host";
 
   public static final String DEFAULT_HOST = "localhost";
@@ -19,6 +22,13 @@ public final class ServingOptions {
   public static final String PORT = "port";
 
   public static final String DEFAULT_PORT = "0";
+
+  /**
+   * Source, distributed mode: the driver's port for the registry, {@code GET
+   * /_serving/services/<name>}, which lists the executors' URLs as JSON. Default 0, any free port
+   * (logged, and in {@code Serving.registryUrl(name)}).
+   */
+  public static final String REGISTRY_PORT = "registryPort";
 
   /**
    * Source and sink: the service's name; it is served at {@code /<name>}. Required on the source.
@@ -30,7 +40,10 @@ public final class ServingOptions {
 
   public static final String DEFAULT_MODE = "head";
 
-  /** Source: most partitions per batch and server; default: Spark's default parallelism. */
+  /**
+   * Source: most partitions per batch and server. Default in head-node mode: Spark's default
+   * parallelism; in distributed mode: {@code spark.executor.cores} (1 if unset) per executor.
+   */
   public static final String NUM_PARTITIONS = "numPartitions";
 
   /** Source: clients that may wait at once; one more gets 503 with Retry-After. */

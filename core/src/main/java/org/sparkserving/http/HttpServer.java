@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class HttpServer {
   private final String advertisedAddress;
   private final Map<String, ServingEndpoint> endpoints = new ConcurrentHashMap<>();
   private final InternalApi internalApi = new InternalApi(this);
+  private final AtomicInteger holders = new AtomicInteger();
 
   @SuppressWarnings(
       "deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
@@ -133,8 +135,9 @@ public final class HttpServer {
     return (int) Math.min(Math.max(max, 1), Integer.MAX_VALUE - 1);
   }
 
-  ServingEndpoint register(String name, EndpointLimits limits) {
-    ServingEndpoint endpoint = new ServingEndpoint(name, limits, this, workerGroup.next());
+  ServingEndpoint register(String name, InstanceIdentity identity, EndpointLimits limits) {
+    ServingEndpoint endpoint =
+        new ServingEndpoint(name, identity, limits, this, workerGroup.next());
     ServingEndpoint previous = endpoints.putIfAbsent(name, endpoint);
     if (previous != null) {
       throw new IllegalStateException(
@@ -155,8 +158,17 @@ public final class HttpServer {
     }
   }
 
+  /** Keeps the server open without a service, for the driver's registry endpoint. */
+  void hold() {
+    holders.incrementAndGet();
+  }
+
+  void unhold() {
+    holders.decrementAndGet();
+  }
+
   boolean isIdle() {
-    return endpoints.isEmpty();
+    return endpoints.isEmpty() && holders.get() == 0;
   }
 
   /** Closes the listening socket and every connection; returns once the port is free. */

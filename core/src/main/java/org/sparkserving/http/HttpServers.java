@@ -30,17 +30,22 @@ public final class HttpServers {
    */
   public static ServingEndpoint open(
       String name, String host, int port, EndpointLimits limits, int workerThreads) {
+    return open(name, InstanceIdentity.random(), host, port, limits, workerThreads);
+  }
+
+  /** Like {@link #open(String, String, int, EndpointLimits, int)}, with a given identity. */
+  public static ServingEndpoint open(
+      String name,
+      InstanceIdentity identity,
+      String host,
+      int port,
+      EndpointLimits limits,
+      int workerThreads) {
     synchronized (HttpServers.class) {
-      String key = host + ":" + port;
-      HttpServer server = port == 0 ? null : SHARED.get(key);
-      boolean fresh = server == null;
-      if (fresh) {
-        server = start(host, port, workerThreads);
-        // Keyed by the bound port, so a service asking for it explicitly later joins this server.
-        SHARED.put(host + ":" + server.port(), server);
-      }
+      HttpServer server = acquire(host, port, workerThreads);
+      boolean fresh = server.isIdle();
       try {
-        ServingEndpoint endpoint = server.register(name, limits);
+        ServingEndpoint endpoint = server.register(name, identity, limits);
         LOG.info(
             "Service '{}' listening at {} (instance {})",
             name,
@@ -55,6 +60,47 @@ public final class HttpServers {
       }
     }
   }
+
+  /** The server on {@code host:port}, started unless this JVM already runs it (or port is 0). */
+  private static HttpServer acquire(String host, int port, int workerThreads) {
+    HttpServer server = port == 0 ? null : SHARED.get(host + ":" + port);
+    if (server == null) {
+      server = start(host, port, workerThreads);
+      // Keyed by the bound port, so a service asking for it explicitly later joins this server.
+      SHARED.put(host + ":" + server.port(), server);
+    }
+    return server;
+  }
+
+  /**
+   * Keeps a server open on {@code host:port} without a service of its own, so that its internal
+   * endpoints (the registry of {@link ServiceDirectory}) can be reached; run the returned action to
+   * let it go.
+   *
+   * @return the server's {@code host:port} as others reach it, and how to release it
+   */
+  public static Held hold(String host, int port) {
+    synchronized (HttpServers.class) {
+      HttpServer server = acquire(host, port, 1);
+      server.hold();
+      return new Held(
+          server.advertisedAddress(),
+          () -> {
+            synchronized (HttpServers.class) {
+              server.unhold();
+              release(server);
+            }
+          });
+    }
+  }
+
+  /**
+   * A server kept open by {@link #hold}.
+   *
+   * @param address {@code host:port} as other processes reach it
+   * @param release lets the server go (it closes when nothing else uses it)
+   */
+  public record Held(String address, Runnable release) {}
 
   private static HttpServer start(String host, int port, int workerThreads) {
     try {

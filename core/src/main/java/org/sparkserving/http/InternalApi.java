@@ -9,15 +9,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoints under {@value #PREFIX} that Spark Serving itself calls, never users' clients:
- * {@code GET /_serving/health}; {@code GET /_serving/<instance>/requests?after=A&upTo=B}, which
- * hands a reader in another JVM the waiting requests of a seq range as a {@link RequestBatch}; and
- * {@code POST /_serving/<instance>/replies}, which delivers a {@link ReplyBatch} from another JVM.
- * Both of the latter require the instance's secret in {@value #SECRET_HEADER}.
+ * The endpoints under {@value #PREFIX}. Open to anyone: {@code GET /_serving/health} and the
+ * registry, {@code GET /_serving/services[/<name>]} (which URLs serve a service, for load balancers
+ * and clients). Called only by Spark Serving itself, with the instance's secret in {@value
+ * #SECRET_HEADER}:
+ *
+ * <ul>
+ *   <li>{@code GET /_serving/<instance>/requests?after=A&upTo=B}: the waiting requests of a seq
+ *       range as a {@link RequestBatch}, for a reader in another JVM
+ *   <li>{@code POST /_serving/<instance>/replies}: a {@link ReplyBatch} from another JVM
+ *   <li>{@code GET /_serving/<instance>/status}: the last admitted seq and the counters, as JSON
+ *   <li>{@code POST /_serving/<instance>/commit?upTo=N}: a batch ending at N was committed
+ *   <li>{@code POST /_serving/<instance>/stop}: the query stopped; answer 503 and leave the port
+ * </ul>
  */
 public final class InternalApi {
 
@@ -46,14 +55,16 @@ public final class InternalApi {
       }
       return Reply.json("{\"status\":\"UP\",\"services\":" + names + "}");
     }
+    if (rest.equals(SERVICES) || rest.startsWith(SERVICES + "/")) {
+      return registry(rest.substring(SERVICES.length()));
+    }
     int slash = rest.indexOf('/');
     if (slash <= 0) {
       return ErrorReplies.notFound(path);
     }
     String call = rest.substring(slash + 1);
-    boolean replies = call.equals("replies") && request.method().equals(HttpMethod.POST);
-    boolean requests = call.equals("requests") && request.method().equals(HttpMethod.GET);
-    if (!replies && !requests) {
+    Call kind = Call.of(call, request.method());
+    if (kind == null) {
       return ErrorReplies.notFound(path);
     }
     ServingEndpoint endpoint = HttpServers.findInstance(rest.substring(0, slash));
@@ -72,7 +83,87 @@ public final class InternalApi {
           request.headers().get("Host"));
       return ErrorReplies.forbidden();
     }
-    return replies ? acceptReplies(request, endpoint) : serveRequests(uri, endpoint);
+    return switch (kind) {
+      case REPLIES -> acceptReplies(request, endpoint);
+      case REQUESTS -> serveRequests(uri, endpoint);
+      case STATUS -> status(endpoint);
+      case COMMIT -> commit(uri, endpoint);
+      case STOP -> stop(endpoint);
+    };
+  }
+
+  private static final String SERVICES = "services";
+
+  /** The secret-protected calls on one instance. */
+  private enum Call {
+    REQUESTS("requests", HttpMethod.GET),
+    REPLIES("replies", HttpMethod.POST),
+    STATUS("status", HttpMethod.GET),
+    COMMIT("commit", HttpMethod.POST),
+    STOP("stop", HttpMethod.POST);
+
+    private final String path;
+    private final HttpMethod method;
+
+    Call(String path, HttpMethod method) {
+      this.path = path;
+      this.method = method;
+    }
+
+    static Call of(String callWithQuery, HttpMethod method) {
+      int q = callWithQuery.indexOf('?');
+      String path = q < 0 ? callWithQuery : callWithQuery.substring(0, q);
+      for (Call c : values()) {
+        if (c.path.equals(path) && c.method.equals(method)) {
+          return c;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** {@code ""} lists every service; {@code "/<name>"} lists the URLs of one. */
+  private static Reply registry(String rest) {
+    if (rest.isEmpty() || rest.equals("/")) {
+      StringJoiner names = new StringJoiner(",", "{\"services\":[", "]}");
+      for (String name : ServiceDirectory.names()) {
+        names.add(JsonStrings.quote(name));
+      }
+      return Reply.json(names.toString());
+    }
+    String name = rest.substring(1);
+    List<String> urls = ServiceDirectory.urls(name);
+    if (urls.isEmpty() && ServiceDirectory.find(name) == null) {
+      return ErrorReplies.notFound("/" + PREFIX.substring(1) + SERVICES + rest);
+    }
+    StringJoiner list = new StringJoiner(",", "[", "]");
+    urls.forEach(u -> list.add(JsonStrings.quote(u)));
+    return Reply.json("{\"name\":" + JsonStrings.quote(name) + ",\"endpoints\":" + list + "}");
+  }
+
+  private static Reply status(ServingEndpoint endpoint) {
+    StringJoiner json = new StringJoiner(",", "{", "}");
+    endpoint.status().forEach((k, v) -> json.add(JsonStrings.quote(k) + ":" + v));
+    return Reply.json(json.toString());
+  }
+
+  private static Reply commit(QueryStringDecoder uri, ServingEndpoint endpoint) {
+    try {
+      endpoint.commit(Long.parseLong(uri.parameters().get("upTo").get(0)));
+      return Reply.json("{}");
+    } catch (RuntimeException e) {
+      return ErrorReplies.badRequest("'upTo' must be a seq number");
+    }
+  }
+
+  private static Reply stop(ServingEndpoint endpoint) {
+    // Not on this event loop: stopping may close this very server, which waits for its loops.
+    CompletableFuture.runAsync(
+        () -> {
+          endpoint.stop(ErrorReplies.stopped(endpoint.name()));
+          LOG.info("Service '{}' at {} stopped by its query", endpoint.name(), endpoint.url());
+        });
+    return Reply.json("{}");
   }
 
   private static Reply serveRequests(QueryStringDecoder uri, ServingEndpoint endpoint) {

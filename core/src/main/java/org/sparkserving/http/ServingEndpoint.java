@@ -3,7 +3,9 @@ package org.sparkserving.http;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,12 +51,16 @@ public final class ServingEndpoint {
   private final EndpointMetrics metrics = new EndpointMetrics();
 
   ServingEndpoint(
-      String name, EndpointLimits limits, HttpServer server, ScheduledExecutorService scheduler) {
+      String name,
+      InstanceIdentity identity,
+      EndpointLimits limits,
+      HttpServer server,
+      ScheduledExecutorService scheduler) {
     this.name = name;
     this.limits = limits;
     this.server = server;
-    this.instanceId = randomHex(8);
-    this.secret = randomHex(24);
+    this.instanceId = identity.instanceId();
+    this.secret = identity.secret();
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.replyTimeoutMs());
     // One periodic sweep instead of a timer per request: no task to schedule or cancel on the
     // hot path. Timeouts fire at most one interval late.
@@ -80,7 +86,7 @@ public final class ServingEndpoint {
     }
   }
 
-  private static String randomHex(int bytes) {
+  static String randomHex(int bytes) {
     byte[] b = new byte[bytes];
     RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
@@ -129,6 +135,22 @@ public final class ServingEndpoint {
   /** The highest seq admitted so far (0 before the first request). */
   public long lastSeq() {
     return lastSeq;
+  }
+
+  /**
+   * The last admitted seq and the counters, by name ({@code lastSeq, pending, admitted, replied,
+   * timedOut, rejected, duplicateReplies}): what the driver reads and sums for progress reports.
+   */
+  public Map<String, Long> status() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("lastSeq", lastSeq);
+    out.put("pending", (long) pending.get());
+    out.put("admitted", metrics.admitted());
+    out.put("replied", metrics.replied());
+    out.put("timedOut", metrics.timedOut());
+    out.put("rejected", metrics.rejected());
+    out.put("duplicateReplies", metrics.duplicateReplies());
+    return out;
   }
 
   /** Requests admitted and not yet ended. */

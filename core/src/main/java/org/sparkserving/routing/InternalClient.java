@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.sparkserving.http.InternalApi;
 import org.sparkserving.http.Origins;
 
@@ -33,9 +34,33 @@ final class InternalClient {
   }
 
   static HttpResponse<byte[]> send(HttpRequest.Builder request, String secret) throws IOException {
+    return send(request, secret, TIMEOUT);
+  }
+
+  /**
+   * For calls on the driver's trigger path, where a hung executor must not stall the query: a
+   * server that does not answer in {@value #QUICK_TIMEOUT_MS} ms counts as unreachable this time.
+   */
+  static HttpResponse<byte[]> sendQuick(HttpRequest.Builder request, String secret)
+      throws IOException {
+    return send(request, secret, Duration.ofMillis(QUICK_TIMEOUT_MS));
+  }
+
+  private static final long QUICK_TIMEOUT_MS = 2000;
+
+  /** Sends without blocking the caller. */
+  static CompletableFuture<HttpResponse<byte[]>> sendAsync(
+      HttpRequest.Builder request, String secret) {
+    return CLIENT.sendAsync(
+        request.timeout(TIMEOUT).header(InternalApi.SECRET_HEADER, secret).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> send(
+      HttpRequest.Builder request, String secret, Duration timeout) throws IOException {
     try {
       return CLIENT.send(
-          request.timeout(TIMEOUT).header(InternalApi.SECRET_HEADER, secret).build(),
+          request.timeout(timeout).header(InternalApi.SECRET_HEADER, secret).build(),
           HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

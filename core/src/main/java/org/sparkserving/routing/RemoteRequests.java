@@ -2,6 +2,7 @@ package org.sparkserving.routing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class RemoteRequests {
 
   /**
    * The waiting requests of {@code origin} with seq in {@code (after, upTo]}; empty when that
-   * server instance is gone (its clients went with it).
+   * server instance is gone or nothing listens at its address any more (its clients went with it).
    *
    * @throws UncheckedIOException when the server cannot be reached, so Spark retries the task
    */
@@ -55,6 +56,9 @@ public final class RemoteRequests {
       }
       long lastSeq = response.headers().firstValueAsLong(InternalApi.LAST_SEQ_HEADER).orElse(upTo);
       return new Fetched(RequestBatch.decode(response.body()), lastSeq);
+    } catch (ConnectException e) {
+      // Nothing listens there any more: the server's process is gone and its clients with it.
+      return new Fetched(List.of(), -1);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot read requests (" + after + ", " + upTo + "] from " + origin, e);

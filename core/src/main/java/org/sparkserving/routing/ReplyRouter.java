@@ -1,10 +1,10 @@
 package org.sparkserving.routing;
 
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,20 +16,37 @@ import org.sparkserving.http.ServingEndpoint;
 
 /**
  * Sends each reply to the server instance that holds its client: at once when that instance lives
- * in this JVM, otherwise batched per instance and posted to its internal endpoint on {@link
- * #flush()} or when a batch grows large. One router per writer task; not thread-safe.
+ * in this JVM, otherwise through the instance's internal endpoint. Remote replies never wait for a
+ * batch to fill: each origin has at most one call in flight, and replies that arrive meanwhile go
+ * together in the next one, so a lone reply leaves at once and a stream of them is batched by the
+ * round trip itself. One router per writer task; {@link #flush()} waits until everything sent has
+ * been delivered (or counted as undeliverable).
  */
 public final class ReplyRouter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplyRouter.class);
-  private static final int MAX_BATCH_REPLIES = 512;
-  private static final long MAX_BATCH_BYTES = 4L << 20;
+
+  /** Above this many queued replies for one origin, the writer waits for the call in flight. */
+  private static final int MAX_QUEUED_REPLIES = 4096;
 
   private final Map<String, String> secrets;
   private final Function<String, ServingEndpoint> locals;
   private final Map<String, ServingEndpoint> localCache = new HashMap<>();
-  private final Map<String, ReplyBatch> remote = new HashMap<>();
+
+  /** Guarded by this. */
+  private final Map<String, Lane> lanes = new HashMap<>();
+
+  /** Guarded by this. */
   private long unroutable;
+
+  /** Guarded by this: calls in flight. */
+  private int inFlight;
+
+  /** The replies waiting for one origin, and whether a call to it is in flight. */
+  private static final class Lane {
+    ReplyBatch queued = new ReplyBatch();
+    boolean sending;
+  }
 
   /**
    * @param secrets the secret of every known service, by service key, for internal calls; {@link
@@ -53,27 +70,43 @@ public final class ReplyRouter {
       local.reply(seq, reply);
       return;
     }
-    ReplyBatch batch = remote.computeIfAbsent(origin, o -> new ReplyBatch());
-    batch.add(seq, reply);
-    if (batch.size() >= MAX_BATCH_REPLIES || batch.approximateBytes() >= MAX_BATCH_BYTES) {
-      post(origin, remote.remove(origin));
+    synchronized (this) {
+      Lane lane = lanes.computeIfAbsent(origin, o -> new Lane());
+      while (lane.sending && lane.queued.size() >= MAX_QUEUED_REPLIES) {
+        awaitChange();
+      }
+      lane.queued.add(seq, reply);
+      if (!lane.sending) {
+        post(origin, lane);
+      }
     }
   }
 
-  /** Posts every pending remote batch. */
-  public void flush() {
-    for (Map.Entry<String, ReplyBatch> e : remote.entrySet()) {
-      post(e.getKey(), e.getValue());
+  /** Waits until every reply sent so far has been delivered or counted as undeliverable. */
+  public synchronized void flush() {
+    while (inFlight > 0) {
+      awaitChange();
     }
-    remote.clear();
   }
 
   /** Replies that could not be delivered because their server instance is unknown or gone. */
-  public long unroutable() {
+  public synchronized long unroutable() {
     return unroutable;
   }
 
-  private void post(String origin, ReplyBatch batch) {
+  private void awaitChange() {
+    try {
+      wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while delivering replies", e);
+    }
+  }
+
+  /** Sends what is queued for {@code origin}; called holding the lock, with no call in flight. */
+  private void post(String origin, Lane lane) {
+    ReplyBatch batch = lane.queued;
+    lane.queued = new ReplyBatch();
     String secret = secrets.get(Origins.serviceKey(origin));
     if (secret == null) {
       secret = ServiceSecrets.forOrigin(origin);
@@ -84,23 +117,31 @@ public final class ReplyRouter {
       LOG.debug("Dropping {} replies for unknown service instance {}", batch.size(), origin);
       return;
     }
-    try {
-      HttpResponse<byte[]> response =
-          InternalClient.send(
-              HttpRequest.newBuilder(InternalClient.uri(origin, "replies"))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode())),
-              secret);
-      if (response.statusCode() != 200) {
-        unroutable += batch.size();
-        LOG.warn(
-            "Service instance {} refused {} replies: HTTP {}",
-            origin,
-            batch.size(),
-            response.statusCode());
-      }
-    } catch (IOException e) {
-      unroutable += batch.size();
-      LOG.warn("Cannot deliver {} replies to {}: {}", batch.size(), origin, e.toString());
+    lane.sending = true;
+    inFlight++;
+    CompletableFuture<HttpResponse<byte[]>> call =
+        InternalClient.sendAsync(
+            HttpRequest.newBuilder(InternalClient.uri(origin, "replies"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batch.encode())),
+            secret);
+    call.whenComplete((response, error) -> delivered(origin, lane, batch.size(), response, error));
+  }
+
+  private synchronized void delivered(
+      String origin, Lane lane, int count, HttpResponse<byte[]> response, Throwable error) {
+    if (error != null || response.statusCode() != 200) {
+      unroutable += count;
+      LOG.warn(
+          "Cannot deliver {} replies to {}: {}",
+          count,
+          origin,
+          error != null ? error.toString() : "HTTP " + response.statusCode());
     }
+    lane.sending = false;
+    inFlight--;
+    if (lane.queued.size() > 0) {
+      post(origin, lane);
+    }
+    notifyAll();
   }
 }

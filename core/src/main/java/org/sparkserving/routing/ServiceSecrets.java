@@ -24,6 +24,16 @@ public final class ServiceSecrets {
     }
   }
 
+  /** Records the secret of a service by its key. */
+  public static void learnKey(String serviceKey, String secret) {
+    BY_KEY.put(serviceKey, secret);
+  }
+
+  /** Every secret this JVM knows, by service key. */
+  public static Map<String, String> known() {
+    return Map.copyOf(BY_KEY);
+  }
+
   /** Records every secret of a map keyed by service key. */
   public static void learnAll(Map<String, String> secretsByKey) {
     BY_KEY.putAll(secretsByKey);

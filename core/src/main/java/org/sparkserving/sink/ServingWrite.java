@@ -15,6 +15,7 @@ import org.sparkserving.api.ServingConfig;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.Origins;
 import org.sparkserving.http.ServingEndpoint;
+import org.sparkserving.routing.ServiceSecrets;
 
 /**
  * The streaming write of the {@code serving} sink. Replies are sent as rows are written, so commit
@@ -36,9 +37,11 @@ public final class ServingWrite
     this.columns = ReplyColumns.resolve(schema, config.idCol(), config.replyCol());
   }
 
-  /** The secret of every service instance in this JVM (the driver), by service key. */
+  /**
+   * The secret of every service this JVM (the driver) runs or started on executors, by service key.
+   */
   static Map<String, String> localSecrets() {
-    Map<String, String> secrets = new HashMap<>();
+    Map<String, String> secrets = new HashMap<>(ServiceSecrets.known());
     for (ServingEndpoint e : HttpServers.liveEndpoints()) {
       secrets.put(Origins.serviceKey(e.origin()), e.secret());
     }

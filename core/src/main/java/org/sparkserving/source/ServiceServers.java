@@ -1,24 +1,14 @@
 package org.sparkserving.source;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.sparkserving.api.ServingConfig;
-import org.sparkserving.http.EndpointMetrics;
-import org.sparkserving.http.ErrorReplies;
-import org.sparkserving.http.HttpServers;
-import org.sparkserving.http.ServingEndpoint;
 
 /**
- * The servers of one service as the driver's stream sees them. In head-node mode that is the one
- * server this object starts on the driver; it answers every waiting client with 503 and frees its
- * port on {@link #stop()}.
+ * The servers of one service as the driver's stream sees them: one on the driver (head-node mode,
+ * {@link HeadServers}) or one per executor (distributed mode, {@link DistributedServers}). The
+ * streams plan, commit and stop through this alone, so both deployments share every other line.
  */
-final class ServiceServers {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceServers.class);
+interface ServiceServers {
 
   /** One live server instance of the service. */
   interface Server {
@@ -26,89 +16,25 @@ final class ServiceServers {
 
     String secret();
 
+    /** The last admitted seq, or -1 when the server cannot be reached right now. */
     long lastSeq();
 
     /** Spark locations where partitions reading this server should run; may be empty. */
     String[] locations();
   }
 
-  private final ServingEndpoint endpoint;
-  private final Server server;
-
-  private ServiceServers(ServingEndpoint endpoint) {
-    this.endpoint = endpoint;
-    this.server =
-        new Server() {
-          @Override
-          public String origin() {
-            return endpoint.origin();
-          }
-
-          @Override
-          public String secret() {
-            return endpoint.secret();
-          }
-
-          @Override
-          public long lastSeq() {
-            return endpoint.lastSeq();
-          }
-
-          @Override
-          public String[] locations() {
-            return new String[0];
-          }
-        };
-  }
-
-  /** Starts the service's server on the driver (head-node mode). */
-  static ServiceServers startOnDriver(ServingConfig config) {
-    return new ServiceServers(
-        HttpServers.open(
-            config.requireName(),
-            config.host(),
-            config.port(),
-            config.limits(),
-            config.serverThreads()));
-  }
-
-  List<Server> live() {
-    return endpoint.isStopped() ? List.of() : List.of(server);
-  }
+  /** The servers that serve now. */
+  List<Server> live();
 
   /** The live server with this origin, or null. */
-  Server find(String origin) {
-    return !endpoint.isStopped() && endpoint.origin().equals(origin) ? server : null;
-  }
+  Server find(String origin);
 
-  /** Counters of the service's servers, for the query's progress reports. */
-  Map<String, String> metrics() {
-    EndpointMetrics m = endpoint.metrics();
-    Map<String, String> out = new LinkedHashMap<>();
-    out.put("admitted", Long.toString(m.admitted()));
-    out.put("replied", Long.toString(m.replied()));
-    out.put("pending", Integer.toString(endpoint.pending()));
-    out.put("timedOut", Long.toString(m.timedOut()));
-    out.put("rejected", Long.toString(m.rejected()));
-    out.put("duplicateReplies", Long.toString(m.duplicateReplies()));
-    return out;
-  }
+  /** Counters of the service's servers, summed, for the query's progress reports. */
+  Map<String, String> metrics();
 
-  void commit(String origin, long seq) {
-    if (endpoint.origin().equals(origin)) {
-      endpoint.commit(seq);
-    }
-  }
+  /** A batch ending at {@code seq} of server {@code origin} was committed. */
+  void commit(String origin, long seq);
 
-  void stop() {
-    if (!endpoint.isStopped()) {
-      endpoint.stop(ErrorReplies.stopped(endpoint.name()));
-      LOG.info("Service '{}' at {} stopped", endpoint.name(), endpoint.url());
-    }
-  }
-
-  @Override
-  public String toString() {
-    return endpoint.url();
-  }
+  /** Stops every server: waiting clients get 503, ports are released. */
+  void stop();
 }

@@ -1,7 +1,9 @@
 package org.sparkserving.source;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.ContinuousStream;
@@ -24,9 +26,28 @@ final class ServingContinuousStream implements ContinuousStream, ReportsSourceMe
     this.numPartitions = numPartitions;
   }
 
+  /** The servers the running partitions read; a change means Spark must plan again. */
+  private volatile Set<String> planned = Set.of();
+
   @Override
   public InputPartition[] planInputPartitions(Offset start) {
+    planned = origins();
     return StreamPartitions.plan(servers, numPartitions, (ServingOffset) start);
+  }
+
+  /**
+   * True once an executor's server came or went (distributed mode): Spark then restarts the
+   * partitions from the last committed epoch, planned over the servers live now.
+   */
+  @Override
+  public boolean needsReconfiguration() {
+    return !planned.equals(origins());
+  }
+
+  private Set<String> origins() {
+    Set<String> out = new HashSet<>();
+    servers.live().forEach(s -> out.add(s.origin()));
+    return out;
   }
 
   @Override

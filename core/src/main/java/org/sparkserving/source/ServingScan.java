@@ -35,30 +35,42 @@ public final class ServingScan implements ScanBuilder, Scan {
 
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
-    requireHeadMode();
-    return RealTimeSupport.stream(config, ServiceServers.startOnDriver(config), numPartitions());
+    return RealTimeSupport.stream(config, startServers(), numPartitions());
   }
 
   @Override
   public ContinuousStream toContinuousStream(String checkpointLocation) {
-    requireHeadMode();
-    // Each continuous partition holds a task slot for the life of the query; default to one so
-    // that a service never takes every core of a small cluster.
+    // Each continuous partition holds a task slot for the life of the query; default to one per
+    // server so that a service never takes every core of a small cluster.
     int partitions = config.numPartitions() > 0 ? config.numPartitions() : 1;
-    TaskSlots.require(partitions, "continuous processing");
-    return new ServingContinuousStream(ServiceServers.startOnDriver(config), partitions);
-  }
-
-  private int numPartitions() {
-    return config.numPartitions() > 0
-        ? config.numPartitions()
-        : Math.max(1, SparkContext.getOrCreate().defaultParallelism());
-  }
-
-  private void requireHeadMode() {
-    if (config.mode() != ServingConfig.Mode.HEAD) {
-      throw new UnsupportedOperationException(
-          "Option 'mode' = 'distributed' is not available in this version yet; use 'head'");
+    if (config.mode() == ServingConfig.Mode.HEAD) {
+      TaskSlots.require(partitions, "continuous processing");
     }
+    ServiceServers servers = startServers();
+    try {
+      TaskSlots.require(partitions * Math.max(1, servers.live().size()), "continuous processing");
+    } catch (RuntimeException e) {
+      servers.stop();
+      throw e;
+    }
+    return new ServingContinuousStream(servers, partitions);
+  }
+
+  private ServiceServers startServers() {
+    return config.mode() == ServingConfig.Mode.DISTRIBUTED
+        ? DistributedServers.start(config)
+        : HeadServers.startOnDriver(config);
+  }
+
+  /** Partitions per server and batch. */
+  private int numPartitions() {
+    if (config.numPartitions() > 0) {
+      return config.numPartitions();
+    }
+    SparkContext sc = SparkContext.getOrCreate();
+    if (config.mode() == ServingConfig.Mode.DISTRIBUTED && !sc.isLocal()) {
+      return Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
+    }
+    return Math.max(1, sc.defaultParallelism());
   }
 }

@@ -33,7 +33,7 @@ class ContinuousTriggerTest extends LowLatencyTriggerTestBase {
   @Test
   void twoPartitionsShareTheRequests() throws Exception {
     start(
-        source("two").option("numPartitions", "2").load().withColumn("reply", col("value")),
+        service("two").option("numPartitions", "2").load().withColumn("reply", col("value")),
         tempDir("two"));
     Clients.assertEachGetsItsOwnReply(urlOf("two"), 16, 640, b -> b);
   }
@@ -44,7 +44,7 @@ class ContinuousTriggerTest extends LowLatencyTriggerTestBase {
             () -> {
               StreamingQuery q =
                   start(
-                      source("greedy")
+                      service("greedy")
                           .option("numPartitions", "64")
                           .load()
                           .withColumn("reply", col("value")),

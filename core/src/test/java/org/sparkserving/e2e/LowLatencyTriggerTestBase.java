@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.testing.Await;
@@ -30,13 +31,23 @@ import org.sparkserving.testing.SparkServingTestBase;
  */
 abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
 
+  /** The deployment under test: {@code head}, or {@code distributed} (one server per executor). */
+  String mode() {
+    return "head";
+  }
+
+  /** The serving source for {@code name} in the mode under test. */
+  DataStreamReader service(String name) {
+    return source(name).option("mode", mode());
+  }
+
   /** Starts {@code output} (with a {@code reply} column) under the trigger being tested. */
   abstract StreamingQuery start(Dataset<Row> output, Path checkpoint);
 
   @Test
   void concurrentClientsEachGetTheirOwnReplyQuickly() throws Exception {
     start(
-        source("lowlat").load().withColumn("reply", concat(lit("ll:"), upper(col("value")))),
+        service("lowlat").load().withColumn("reply", concat(lit("ll:"), upper(col("value")))),
         tempDir("lowlat"));
     String url = urlOf("lowlat");
 
@@ -50,7 +61,7 @@ abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
   @Test
   void stopAnswersWaitingClientsAndFreesThePort() throws Exception {
     StreamingQuery query =
-        start(holding(source("stopping").load(), col("value")), tempDir("stopping"));
+        start(holding(service("stopping").load(), col("value")), tempDir("stopping"));
     String url = urlOf("stopping");
     int port = URI.create(url).getPort();
     assertThat(Http.post(url, "ok").body()).isEqualTo("ok");
@@ -91,7 +102,7 @@ abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
     return requests.filter(col("value").notEqual("wait")).withColumn("reply", reply);
   }
 
-  private static Dataset<Row> fragile() {
-    return holding(source("fragile").load(), callUDF("failOnce", col("value")));
+  private Dataset<Row> fragile() {
+    return holding(service("fragile").load(), callUDF("failOnce", col("value")));
   }
 }

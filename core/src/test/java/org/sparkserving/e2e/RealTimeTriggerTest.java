@@ -36,7 +36,7 @@ class RealTimeTriggerTest extends LowLatencyTriggerTestBase {
   void servingSinkWorksWhenTheAllowListIsOff() throws Exception {
     spark.conf().set("spark.sql.streaming.realTimeMode.allowlistCheck", "false");
     try {
-      source("rtsink")
+      service("rtsink")
           .load()
           .withColumn("reply", upper(col("value")))
           .writeStream()

@@ -1,0 +1,94 @@
+package org.sparkserving.source;
+
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkserving.api.ServingConfig;
+import org.sparkserving.http.ErrorReplies;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.ServingEndpoint;
+
+/**
+ * Head-node mode: the one server this object starts on the driver. It answers every waiting client
+ * with 503 and frees its port on {@link #stop()}.
+ */
+final class HeadServers implements ServiceServers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HeadServers.class);
+
+  private final ServingEndpoint endpoint;
+  private final Server server;
+
+  private HeadServers(ServingEndpoint endpoint) {
+    this.endpoint = endpoint;
+    this.server =
+        new Server() {
+          @Override
+          public String origin() {
+            return endpoint.origin();
+          }
+
+          @Override
+          public String secret() {
+            return endpoint.secret();
+          }
+
+          @Override
+          public long lastSeq() {
+            return endpoint.lastSeq();
+          }
+
+          @Override
+          public String[] locations() {
+            return new String[0];
+          }
+        };
+  }
+
+  /** Starts the service's server on the driver (head-node mode). */
+  static HeadServers startOnDriver(ServingConfig config) {
+    return new HeadServers(
+        HttpServers.open(
+            config.requireName(),
+            config.host(),
+            config.port(),
+            config.limits(),
+            config.serverThreads()));
+  }
+
+  @Override
+  public List<Server> live() {
+    return endpoint.isStopped() ? List.of() : List.of(server);
+  }
+
+  @Override
+  public Server find(String origin) {
+    return !endpoint.isStopped() && endpoint.origin().equals(origin) ? server : null;
+  }
+
+  @Override
+  public Map<String, String> metrics() {
+    return ServerMetrics.report(List.of(endpoint.status()));
+  }
+
+  @Override
+  public void commit(String origin, long seq) {
+    if (endpoint.origin().equals(origin)) {
+      endpoint.commit(seq);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (!endpoint.isStopped()) {
+      endpoint.stop(ErrorReplies.stopped(endpoint.name()));
+      LOG.info("Service '{}' at {} stopped", endpoint.name(), endpoint.url());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return endpoint.url();
+  }
+}

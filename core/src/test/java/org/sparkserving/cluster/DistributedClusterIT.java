@@ -1,0 +1,167 @@
+package org.sparkserving.cluster;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.substring;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkserving.Serving;
+import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.InternalApi;
+import org.sparkserving.testing.Clients;
+import org.sparkserving.testing.Http;
+
+/** Distributed and head-node serving on a real two-executor standalone cluster. */
+class DistributedClusterIT extends ClusterTestBase {
+
+  private static Dataset<Row> requests(String name, String mode) {
+    return spark
+        .readStream()
+        .format("serving")
+        .option("name", name)
+        .option("port", "0")
+        .option("host", "127.0.0.1")
+        .option("mode", mode)
+        .load();
+  }
+
+  private static int expectedEndpoints(String mode) {
+    return mode.equals("distributed") ? 2 : 1;
+  }
+
+  /** Sends distinct bodies to every URL at once, each from several clients. */
+  private static void assertEveryClientGetsItsOwnReply(
+      List<String> urls, UnaryOperator<String> expected) throws Exception {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (String url : urls) {
+      all.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  Clients.assertEachGetsItsOwnReply(url, 8, 160, expected);
+                } catch (Exception e) {
+                  throw new AssertionError(e);
+                }
+              }));
+    }
+    CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+  }
+
+  @Test
+  void everyExecutorServesItsOwnEndpointAndTheRegistryListsThem() throws Exception {
+    serve(
+        requests("cluster_api", "distributed").withColumn("reply", concat(col("value"), lit("!"))),
+        "reply");
+
+    List<String> urls = awaitEndpoints("cluster_api", 2);
+    // The servers live in the executors' JVMs, none in the driver's.
+    assertThat(HttpServers.liveEndpoints()).isEmpty();
+    assertThat(urls.get(0)).isNotEqualTo(urls.get(1));
+    assertEveryClientGetsItsOwnReply(urls, body -> body + "!");
+
+    String listing = Http.get(Serving.registryUrl("cluster_api")).body();
+    assertThat(listing)
+        .isEqualTo(
+            "{\"name\":\"cluster_api\",\"endpoints\":[\""
+                + urls.get(0)
+                + "\",\""
+                + urls.get(1)
+                + "\"]}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"distributed", "head"})
+  void repliesFindTheirClientsAfterARepartition(String mode) throws Exception {
+    String name = "repartition_" + mode;
+    serve(
+        requests(name, mode).repartition(7).withColumn("reply", concat(lit("re:"), col("value"))),
+        "reply");
+    assertEveryClientGetsItsOwnReply(awaitEndpoints(name, expectedEndpoints(mode)), b -> "re:" + b);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"distributed", "head"})
+  void repliesFindTheirClientsAfterAShuffledJoinWithAStaticTable(String mode) throws Exception {
+    String name = "join_" + mode;
+    List<String> digits = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+    Dataset<Row> words =
+        spark
+            .createDataset(digits, Encoders.STRING())
+            .toDF("digit")
+            .withColumn("word", concat(lit("word-"), col("digit")));
+    Dataset<Row> joined =
+        requests(name, mode)
+            .withColumn("digit", substring(col("value"), -1, 1))
+            .join(words, "digit")
+            .withColumn("reply", concat(col("value"), lit(":"), col("word")));
+    serve(joined, "reply");
+    assertEveryClientGetsItsOwnReply(
+        awaitEndpoints(name, expectedEndpoints(mode)),
+        b -> b + ":word-" + b.charAt(b.length() - 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"distributed", "head"})
+  void continuousProcessingAnswersAsRequestsArriveOnTheCluster(String mode) throws Exception {
+    String name = "continuous_" + mode;
+    requests(name, mode)
+        .withColumn("reply", concat(lit("c:"), col("value")))
+        .writeStream()
+        .format("serving")
+        .option("replyCol", "reply")
+        .option("checkpointLocation", Files.createTempDirectory("cluster-cp").toString())
+        .trigger(Trigger.Continuous("10 seconds"))
+        .start();
+    List<String> urls = awaitEndpoints(name, expectedEndpoints(mode));
+    assertEveryClientGetsItsOwnReply(urls, b -> "c:" + b);
+    // Replies cross JVMs as they are written, not when the 10 s epoch ends.
+    for (String url : urls) {
+      assertThat(Clients.fastestOf(url, 20, b -> "c:" + b)).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void forgedInternalCallsToAnExecutorsServerAreRefused() throws Exception {
+    serve(requests("forged_api", "distributed").withColumn("reply", col("id.origin")), "reply");
+    String url = awaitEndpoints("forged_api", 2).get(0);
+    String origin = Http.post(url, "who holds me?").body();
+    String instanceId = origin.substring(origin.lastIndexOf('/') + 1);
+    String base = url.substring(0, url.lastIndexOf('/')) + InternalApi.PREFIX + instanceId;
+
+    for (String secret : new String[] {null, "not-the-secret"}) {
+      HttpRequest.Builder forged =
+          HttpRequest.newBuilder(URI.create(base + "/replies"))
+              .POST(HttpRequest.BodyPublishers.ofString("garbage"));
+      if (secret != null) {
+        forged.header(InternalApi.SECRET_HEADER, secret);
+      }
+      HttpResponse<String> r =
+          Http.CLIENT.send(forged.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(403);
+    }
+    HttpResponse<String> read =
+        Http.CLIENT.send(
+            HttpRequest.newBuilder(URI.create(base + "/requests?after=0&upTo=10")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(403);
+    // The service still answers its real clients.
+    assertThat(Http.post(url, "still here").body()).isEqualTo(origin);
+  }
+}

@@ -1,0 +1,189 @@
+package org.sparkserving.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1 for multi-JVM tests: a master and workers (one core
+ * each) as separate JVMs started from a {@code SPARK_HOME} of Maven's Spark jars, on free ports.
+ * Every process it starts, and the executors those start, are stopped by PID on {@link #close()}.
+ */
+public final class StandaloneCluster implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path sparkHome;
+  private final String scalaVersion;
+  private final Path dir;
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Process> workers = new ArrayList<>();
+  private final String masterUrl;
+
+  private StandaloneCluster(Path sparkHome, String scalaVersion, int workerCount)
+      throws IOException {
+    this.sparkHome = sparkHome;
+    this.scalaVersion = scalaVersion;
+    this.dir = Files.createTempDirectory("standalone-cluster");
+    int port = freePort();
+    this.masterUrl = "spark://127.0.0.1:" + port;
+    Path masterLog = dir.resolve("master.log");
+    start(
+        masterLog,
+        "org.apache.spark.deploy.master.Master",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        Integer.toString(port),
+        "--webui-port",
+        Integer.toString(freePort()));
+    awaitLog(masterLog, "I have been elected leader");
+    for (int i = 0; i < workerCount; i++) {
+      addWorker();
+    }
+  }
+
+  /**
+   * Starts a cluster from the SPARK_HOME and Scala version the build passes in ({@code
+   * serving.sparkHome}, {@code serving.scalaVersion}).
+   */
+  public static StandaloneCluster start(int workers) {
+    try {
+      return new StandaloneCluster(
+          Path.of(required("serving.sparkHome")), required("serving.scalaVersion"), workers);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String required(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      throw new IllegalStateException(
+          "System property " + property + " is not set: run the cluster tests with mvn verify");
+    }
+    return value;
+  }
+
+  public String masterUrl() {
+    return masterUrl;
+  }
+
+  /** Starts one more worker with one core and waits until it registered. */
+  public void addWorker() throws IOException {
+    int n = workers.size();
+    Path log = dir.resolve("worker-" + n + ".log");
+    Path work = Files.createDirectories(dir.resolve("work-" + n));
+    Process worker =
+        start(
+            log,
+            "org.apache.spark.deploy.worker.Worker",
+            "--host",
+            "127.0.0.1",
+            "--cores",
+            "1",
+            "--memory",
+            "1g",
+            "--webui-port",
+            Integer.toString(freePort()),
+            "--work-dir",
+            work.toString(),
+            masterUrl);
+    workers.add(worker);
+    awaitLog(log, "Successfully registered with master");
+  }
+
+  /** The executor JVMs running now (children of the workers). */
+  public List<ProcessHandle> executors() {
+    List<ProcessHandle> out = new ArrayList<>();
+    for (Process w : workers) {
+      w.toHandle()
+          .descendants()
+          .filter(p -> p.isAlive() && commandLine(p).contains("CoarseGrainedExecutorBackend"))
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  /** The executor id a running executor JVM was started with. */
+  public static String executorId(ProcessHandle executor) {
+    String[] args = executor.info().arguments().orElse(new String[0]);
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--executor-id")) {
+        return args[i + 1];
+      }
+    }
+    throw new IllegalStateException("No --executor-id in " + commandLine(executor));
+  }
+
+  private static String commandLine(ProcessHandle p) {
+    Optional<String> line = p.info().commandLine();
+    return line.orElse("");
+  }
+
+  private Process start(Path log, String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(sparkHome.resolve("jars") + "/*");
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> env = pb.environment();
+    env.put("SPARK_HOME", sparkHome.toString());
+    env.put("SPARK_SCALA_VERSION", scalaVersion);
+    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private static void awaitLog(Path log, String line) {
+    Await.until(
+        START_TIMEOUT,
+        "'" + line + "' in " + log,
+        () -> {
+          try {
+            return Files.exists(log) && Files.readString(log).contains(line);
+          } catch (IOException e) {
+            return false;
+          }
+        });
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Stops the workers (and every executor they started) and the master, by PID. */
+  @Override
+  public void close() {
+    List<ProcessHandle> all = new ArrayList<>();
+    for (Process p : processes) {
+      p.toHandle().descendants().forEach(all::add);
+      all.add(p.toHandle());
+    }
+    for (ProcessHandle p : all) {
+      p.destroy();
+    }
+    for (ProcessHandle p : all) {
+      try {
+        p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+      }
+    }
+  }
+}
