@@ -91,6 +91,22 @@ class ServingFunctionsTest extends SparkServingTestBase {
   }
 
   @Test
+  void parseRequestAnswersBadJsonInDistributedModeAfterAShuffle() {
+    Dataset<Row> requests = source("dist_json").option("mode", "distributed").load();
+    serve(
+        parseRequest(requests.repartition(3), "n INT")
+            .withColumn("reply", jsonReply(col("parsed.n").plus(1))),
+        "reply");
+    String url = urlOf("dist_json");
+
+    assertThat(Http.post(url, "{\"n\": 41}").body()).isEqualTo("42");
+    HttpResponse<String> bad = Http.post(url, "{\"n\": \"x\"}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("field 'n' must be an integer, got a string");
+    assertThat(Http.post(url, "{\"n\": 1}").body()).isEqualTo("2");
+  }
+
+  @Test
   void parseRequestReadsNestedTypesAndBinaryBodies() {
     serve(
         parseRequest(
