@@ -57,7 +57,14 @@ public final class DistributedService {
       ServiceSecrets.learnKey(service.plan.serviceKey(), service.plan.secret());
       ServiceDirectory.list(name, service.listing);
       service.launcher =
-          new ServerLauncher(spark, service.plan, service::missing, service::register);
+          new ServerLauncher(
+              spark,
+              service.plan,
+              () -> {
+                service.tracker.refresh();
+                return service.missing();
+              },
+              service::register);
       service.tracker = ExecutorTracker.start(spark.sparkContext(), service::executorsChanged);
       service.launcher.start();
       service.awaitServers(waitMs);

@@ -1,6 +1,7 @@
 package org.sparkserving.cluster;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
@@ -19,6 +20,7 @@ final class ExecutorTracker extends SparkListener {
 
   private final SparkContext sc;
   private final Map<String, String> live = new ConcurrentHashMap<>();
+  private final Set<String> removed = ConcurrentHashMap.newKeySet();
   private final Runnable onChange;
 
   private ExecutorTracker(SparkContext sc, Runnable onChange) {
@@ -30,12 +32,16 @@ final class ExecutorTracker extends SparkListener {
   static ExecutorTracker start(SparkContext sc, Runnable onChange) {
     ExecutorTracker tracker = new ExecutorTracker(sc, onChange);
     sc.addSparkListener(tracker);
-    tracker.seed();
+    tracker.refresh();
     return tracker;
   }
 
-  /** The executors that registered before this tracker did. */
-  private void seed() {
+  /**
+   * Adds the executors whose block managers the driver knows: those that registered before this
+   * tracker's listener did, including ones whose block manager registered only after the listener's
+   * start (their "added" event came too early to be seen). Executors once removed never come back.
+   */
+  void refresh() {
     if (sc.isLocal()) {
       live.put(DRIVER, SparkEnv.get().blockManager().blockManagerId().host());
       return;
@@ -44,8 +50,8 @@ final class ExecutorTracker extends SparkListener {
         SparkEnv.get().blockManager().master().getMemoryStatus().keysIterator();
     while (ids.hasNext()) {
       BlockManagerId id = ids.next();
-      if (!id.executorId().equals(DRIVER)) {
-        live.put(id.executorId(), id.host());
+      if (!id.executorId().equals(DRIVER) && !removed.contains(id.executorId())) {
+        live.putIfAbsent(id.executorId(), id.host());
       }
     }
   }
@@ -61,7 +67,7 @@ final class ExecutorTracker extends SparkListener {
 
   @Override
   public void onExecutorAdded(SparkListenerExecutorAdded added) {
-    if (!sc.isLocal()) {
+    if (!sc.isLocal() && !removed.contains(added.executorId())) {
       live.put(added.executorId(), added.executorInfo().executorHost());
       onChange.run();
     }
@@ -69,6 +75,7 @@ final class ExecutorTracker extends SparkListener {
 
   @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+    this.removed.add(removed.executorId());
     if (live.remove(removed.executorId()) != null) {
       onChange.run();
     }
