@@ -290,10 +290,12 @@ final class SparkContender implements Contender {
    * scheduler and with their block managers: a cluster application gets them seconds after the
    * session starts, as the workers launch their JVMs.
    *
-   * <p>Both, because an executor is announced to listeners before its block manager registers, and
-   * distributed mode's driver learns of the executors that exist when a query starts from the block
-   * managers (and of later ones from the announcements): a query started in between never started a
-   * server in that executor (seen in a trial run: dist-microbatch-2 served by one URL of two).
+   * <p>Both, so that every executor's server starts with the query: an executor is announced to
+   * listeners before its block manager registers, and distributed mode's driver finds the executors
+   * of a starting query by their block managers. Before commit 917dea3 an executor caught in
+   * between never got a server (a trial run of dist-microbatch-2 was served by one URL of two);
+   * since then the driver re-reads the block managers every second, so it would only start a moment
+   * late.
    */
   private void awaitExecutors(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXECUTORS_TIMEOUT_MS);
