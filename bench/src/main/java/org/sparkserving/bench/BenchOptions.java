@@ -15,7 +15,9 @@ final class BenchOptions {
       """
       Usage: BenchMain [options]
         --contenders LIST      contenders to measure, in order
-                               (default bare,head-microbatch,head-continuous,head-realtime)
+                               (default bare,head-microbatch,head-continuous,head-realtime;
+                               on a standalone cluster on 127.0.0.1: dist-microbatch-1,
+                               dist-microbatch-2, cluster-head-microbatch, dist-continuous)
         --concurrency LIST     closed-loop client counts (default 1,16,64; "none" for none)
         --rates LIST           open-loop rates in requests/s, e.g. 100,1000 (default none)
         --sweep RATE           open-loop sweep: from RATE, doubling, until a step fails
