@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 for multi-JVM tests: a master and workers (one core
@@ -190,6 +192,19 @@ public final class StandaloneCluster implements AutoCloseable {
       } catch (Exception e) {
         p.destroyForcibly();
       }
+    }
+    deleteDirectory();
+  }
+
+  /** Removes the logs and work directories, unless asked to keep them for a diagnosis. */
+  private void deleteDirectory() {
+    if (Boolean.getBoolean("serving.keepClusterLogs")) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Best effort: a leftover temp directory does not affect any test.
     }
   }
 }
