@@ -1,10 +1,14 @@
 """The two PySpark programs of the original Spark Serving notes, with their class names and
 options; an MLlib pipeline stands in for the long-gone CNTK model."""
 
+import json
 import socket
+import urllib.request
 
 from pyspark.ml import PipelineModel
 from pyspark.sql.functions import col, length
+
+import sparkserving
 
 from conftest import checkpoint, post, url_of
 
@@ -64,4 +68,31 @@ def test_seed_example_two_saved_model(spark, tmp_path, sentiment_model_path):
     url = url_of("my_api")
     assert post(url, "what a great happy day").body == "1.0"
     assert post(url, "awful sad terrible day").body == "0.0"
+    assert server.isActive
+
+
+def test_seed_example_one_with_the_distributed_class_names(spark, tmp_path):
+    # The original's distributed deployment: the same program with the Distributed* names, which
+    # default mode to distributed (on local Spark the one executor is the driver itself).
+    serving_source = "org.apache.spark.sql.execution.streaming.DistributedHTTPSourceProvider"
+    serving_sink = "org.apache.spark.sql.execution.streaming.DistributedHTTPSinkProvider"
+    df = spark.readStream.format(serving_source) \
+        .option("host", "localhost") \
+        .option("port", 0) \
+        .option("name", "my_dist_api") \
+        .load()
+    server = df.withColumn("newCol", length(col("value"))) \
+        .writeStream \
+        .format(serving_sink) \
+        .option("name", "my_dist_api") \
+        .queryName("my_dist_query") \
+        .option("replyCol", "newCol") \
+        .option("checkpointLocation", checkpoint(tmp_path)) \
+        .start()
+
+    url = url_of("my_dist_api")
+    assert post(url, "hello world").body == "11"
+    with urllib.request.urlopen(sparkserving.registry_url("my_dist_api"), timeout=30) as r:
+        listing = json.loads(r.read())
+    assert listing == {"name": "my_dist_api", "endpoints": [url]}
     assert server.isActive
