@@ -69,7 +69,7 @@ public final class DistributedService {
       service.launcher.start();
       service.awaitServers(waitMs);
     } catch (RuntimeException | InterruptedException e) {
-      service.stop();
+      service.stop(null);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -149,8 +149,11 @@ public final class DistributedService {
     return "http://" + registry.address() + InternalApi.PREFIX + "services/" + config.name();
   }
 
-  /** Stops every server (their clients get 503) and the registry listing. */
-  public void stop() {
+  /**
+   * Stops every server and the registry listing; waiting clients get 503, or 500 with {@code
+   * failure} when it is not null.
+   */
+  public void stop(String failure) {
     if (launcher != null) {
       launcher.close();
     }
@@ -161,11 +164,11 @@ public final class DistributedService {
       ServingEndpoint local = HttpServers.findInstance(Origins.instanceId(s.origin()));
       if (local != null) {
         // In this JVM (local mode): stop it here, so its port is free when stop() returns.
-        local.stop(ErrorReplies.stopped(local.name()));
+        local.stop(ErrorReplies.ended(local.name(), failure));
         continue;
       }
       try {
-        RemoteServers.stop(s.origin(), plan.secret());
+        RemoteServers.stop(s.origin(), plan.secret(), failure);
       } catch (Exception e) {
         LOG.info(
             "Server {} of '{}' did not stop cleanly: {}", s.url(), config.name(), e.toString());

@@ -52,6 +52,11 @@ public final class ErrorReplies {
     return error(500, "The query serving '" + service + "' failed: " + reason, Map.of());
   }
 
+  /** What waiting clients hear when a service ends: 500 if its query failed, else 503. */
+  public static Reply ended(String service, String failure) {
+    return failure == null ? stopped(service) : queryFailed(service, failure);
+  }
+
   /** 500: the query's reply cannot be sent as HTTP (a bad status or header). */
   public static Reply invalidReply(String reason) {
     return error(500, "The query's reply is not valid HTTP: " + reason, Map.of());

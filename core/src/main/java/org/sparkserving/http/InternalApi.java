@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /_serving/<instance>/replies}: a {@link ReplyBatch} from another JVM
  *   <li>{@code GET /_serving/<instance>/status}: the last admitted seq and the counters, as JSON
  *   <li>{@code POST /_serving/<instance>/commit?upTo=N}: a batch ending at N was committed
- *   <li>{@code POST /_serving/<instance>/stop}: the query stopped; answer 503 and leave the port
+ *   <li>{@code POST /_serving/<instance>/stop[?failure=reason]}: the query stopped (or failed);
+ *       answer 503 (or 500 with the reason) and leave the port
  * </ul>
  */
 public final class InternalApi {
@@ -88,7 +89,7 @@ public final class InternalApi {
       case REQUESTS -> serveRequests(uri, endpoint);
       case STATUS -> status(endpoint);
       case COMMIT -> commit(uri, endpoint);
-      case STOP -> stop(endpoint);
+      case STOP -> stop(uri, endpoint);
     };
   }
 
@@ -156,11 +157,13 @@ public final class InternalApi {
     }
   }
 
-  private static Reply stop(ServingEndpoint endpoint) {
+  private static Reply stop(QueryStringDecoder uri, ServingEndpoint endpoint) {
+    List<String> failure = uri.parameters().get("failure");
+    Reply finalReply = ErrorReplies.ended(endpoint.name(), failure == null ? null : failure.get(0));
     // Not on this event loop: stopping may close this very server, which waits for its loops.
     CompletableFuture.runAsync(
         () -> {
-          endpoint.stop(ErrorReplies.stopped(endpoint.name()));
+          endpoint.stop(finalReply);
           LOG.info("Service '{}' at {} stopped by its query", endpoint.name(), endpoint.url());
         });
     return Reply.json("{}");

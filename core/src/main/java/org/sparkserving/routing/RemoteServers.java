@@ -3,6 +3,7 @@ package org.sparkserving.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -43,11 +44,16 @@ public final class RemoteServers {
         false);
   }
 
-  /** Stops the server instance: its waiting clients get 503 and its port is released. */
-  public static void stop(String origin, String secret) throws IOException {
+  /**
+   * Stops the server instance and releases its port: its waiting clients get 503, or 500 with
+   * {@code failure} when it is not null.
+   */
+  public static void stop(String origin, String secret, String failure) throws IOException {
     call(
         origin,
-        "stop",
+        failure == null
+            ? "stop"
+            : "stop?failure=" + URLEncoder.encode(failure, StandardCharsets.UTF_8),
         secret,
         HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.noBody()),
         false);

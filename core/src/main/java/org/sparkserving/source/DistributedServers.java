@@ -86,8 +86,8 @@ final class DistributedServers implements ServiceServers {
   }
 
   @Override
-  public void stop() {
-    service.stop();
+  public void stop(String failure) {
+    service.stop(failure);
   }
 
   private static ServingEndpoint localEndpoint(String origin) {

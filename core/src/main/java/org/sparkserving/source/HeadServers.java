@@ -11,7 +11,7 @@ import org.sparkserving.http.ServingEndpoint;
 
 /**
  * Head-node mode: the one server this object starts on the driver. It answers every waiting client
- * with 503 and frees its port on {@link #stop()}.
+ * with 503 (500 if the query failed) and frees its port on {@link #stop}.
  */
 final class HeadServers implements ServiceServers {
 
@@ -80,9 +80,9 @@ final class HeadServers implements ServiceServers {
   }
 
   @Override
-  public void stop() {
+  public void stop(String failure) {
     if (!endpoint.isStopped()) {
-      endpoint.stop(ErrorReplies.stopped(endpoint.name()));
+      endpoint.stop(ErrorReplies.ended(endpoint.name(), failure));
       LOG.info("Service '{}' at {} stopped", endpoint.name(), endpoint.url());
     }
   }

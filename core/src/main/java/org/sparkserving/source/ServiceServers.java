@@ -35,6 +35,9 @@ interface ServiceServers {
   /** A batch ending at {@code seq} of server {@code origin} was committed. */
   void commit(String origin, long seq);
 
-  /** Stops every server: waiting clients get 503, ports are released. */
-  void stop();
+  /**
+   * Stops every server and releases its port. Waiting clients get 503, or 500 with the reason when
+   * {@code failure} is not null (the query failed).
+   */
+  void stop(String failure);
 }

@@ -82,7 +82,7 @@ final class ServingContinuousStream implements ContinuousStream, ReportsSourceMe
 
   @Override
   public void stop() {
-    servers.stop();
+    servers.stop(QueryEnd.failureOfCurrentQuery());
   }
 
   @Override

@@ -114,7 +114,7 @@ class ServingMicroBatchStream
 
   @Override
   public void stop() {
-    servers.stop();
+    servers.stop(QueryEnd.failureOfCurrentQuery());
   }
 
   @Override

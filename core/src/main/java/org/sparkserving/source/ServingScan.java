@@ -50,7 +50,7 @@ public final class ServingScan implements ScanBuilder, Scan {
     try {
       TaskSlots.require(partitions * Math.max(1, servers.live().size()), "continuous processing");
     } catch (RuntimeException e) {
-      servers.stop();
+      servers.stop(null);
       throw e;
     }
     return new ServingContinuousStream(servers, partitions);

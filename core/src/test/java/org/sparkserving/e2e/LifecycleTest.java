@@ -1,5 +1,6 @@
 package org.sparkserving.e2e;
 
+import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.length;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
 import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Clients;
+import org.sparkserving.testing.FailOnce;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.SparkServingTestBase;
 
@@ -183,6 +185,30 @@ class LifecycleTest extends SparkServingTestBase {
     assertThat(answer.statusCode()).isEqualTo(503);
     assertThat(answer.body()).contains("stopped");
     Clients.assertPortFree(port);
+  }
+
+  @Test
+  void aFailedQueryAnswersItsWaitingClients500WithTheReason() throws Exception {
+    FailOnce.register(spark);
+    // Local mode gives a task one attempt, so the injected failure fails the micro-batch query.
+    StreamingQuery query =
+        serve(
+            source("failing")
+                .load()
+                .filter(col("value").notEqual("wait"))
+                .withColumn("reply", callUDF("failOnce", col("value"))),
+            "reply");
+    String url = urlOf("failing");
+    assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
+    CompletableFuture<HttpResponse<String>> bystander = Http.postAsync(url, "wait");
+    Clients.awaitWaiting(1);
+
+    HttpResponse<String> failed = Http.post(url, "boom");
+
+    assertThat(failed.statusCode()).isEqualTo(500);
+    assertThat(failed.body()).contains("The query serving 'failing' failed").contains("injected");
+    assertThat(bystander.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
+    Await.until(Duration.ofSeconds(30), "the query ended", () -> !query.isActive());
   }
 
   @Test

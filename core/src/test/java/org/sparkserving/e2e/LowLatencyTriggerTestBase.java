@@ -88,8 +88,10 @@ abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
     HttpResponse<String> failed = Http.post(url, "boom");
     HttpResponse<String> other = bystander.get(30, TimeUnit.SECONDS);
 
-    assertThat(failed.statusCode()).isBetween(500, 599);
-    assertThat(other.statusCode()).isBetween(500, 599);
+    // 500 naming the cause: the query failed, it was not stopped.
+    assertThat(failed.statusCode()).isEqualTo(500);
+    assertThat(failed.body()).contains("failed").contains("injected failure");
+    assertThat(other.statusCode()).isEqualTo(500);
     assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
     Await.until(Duration.ofSeconds(30), "the query ended", () -> !query.isActive());
 
