@@ -32,11 +32,11 @@ public final class Serving {
   public static String registryUrl(String name) {
     ServiceDirectory.Listing listing = ServiceDirectory.find(name);
     if (listing != null) {
-      return "http://" + listing.registryAddress() + InternalApi.PREFIX + "services/" + name;
+      return InternalApi.registryUrl(listing.registryAddress(), name);
     }
     for (ServingEndpoint e : HttpServers.liveEndpoints()) {
       if (e.name().equals(name) && !e.isStopped()) {
-        return "http://" + e.address() + InternalApi.PREFIX + "services/" + name;
+        return InternalApi.registryUrl(e.address(), name);
       }
     }
     return null;

@@ -146,7 +146,7 @@ public final class DistributedService {
 
   /** Where the driver lists this service's URLs as JSON. */
   public String registryUrl() {
-    return "http://" + registry.address() + InternalApi.PREFIX + "services/" + config.name();
+    return InternalApi.registryUrl(registry.address(), config.name());
   }
 
   /**

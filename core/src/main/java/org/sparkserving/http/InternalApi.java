@@ -95,6 +95,13 @@ public final class InternalApi {
 
   private static final String SERVICES = "services";
 
+  /**
+   * Where the server at {@code address} ({@code host:port}) lists the URLs serving {@code name}.
+   */
+  public static String registryUrl(String address, String name) {
+    return "http://" + address + PREFIX + SERVICES + "/" + name;
+  }
+
   /** The secret-protected calls on one instance. */
   private enum Call {
     REQUESTS("requests", HttpMethod.GET),
@@ -111,9 +118,7 @@ public final class InternalApi {
       this.method = method;
     }
 
-    static Call of(String callWithQuery, HttpMethod method) {
-      int q = callWithQuery.indexOf('?');
-      String path = q < 0 ? callWithQuery : callWithQuery.substring(0, q);
+    static Call of(String path, HttpMethod method) {
       for (Call c : values()) {
         if (c.path.equals(path) && c.method.equals(method)) {
           return c;

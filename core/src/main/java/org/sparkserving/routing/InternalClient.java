@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.sparkserving.http.InternalApi;
@@ -31,6 +32,19 @@ final class InternalClient {
             + Origins.instanceId(origin)
             + "/"
             + call);
+  }
+
+  /** The error for an internal call that did not answer 200, with what the server said. */
+  static IOException refused(HttpResponse<byte[]> response, String origin, String call) {
+    return new IOException(
+        "HTTP "
+            + response.statusCode()
+            + " from "
+            + origin
+            + " on "
+            + call
+            + ": "
+            + new String(response.body(), StandardCharsets.UTF_8));
   }
 
   static HttpResponse<byte[]> send(HttpRequest.Builder request, String secret) throws IOException {

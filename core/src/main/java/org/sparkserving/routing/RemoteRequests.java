@@ -46,13 +46,7 @@ public final class RemoteRequests {
         return new Fetched(List.of(), -1);
       }
       if (response.statusCode() != 200) {
-        throw new IOException(
-            "HTTP "
-                + response.statusCode()
-                + " reading requests from "
-                + origin
-                + ": "
-                + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        throw InternalClient.refused(response, origin, "requests");
       }
       long lastSeq = response.headers().firstValueAsLong(InternalApi.LAST_SEQ_HEADER).orElse(upTo);
       return new Fetched(RequestBatch.decode(response.body()), lastSeq);

@@ -66,15 +66,7 @@ public final class RemoteServers {
     HttpResponse<byte[]> response =
         quick ? InternalClient.sendQuick(request, secret) : InternalClient.send(request, secret);
     if (response.statusCode() != 200) {
-      throw new IOException(
-          "HTTP "
-              + response.statusCode()
-              + " from "
-              + origin
-              + " on "
-              + call
-              + ": "
-              + new String(response.body(), StandardCharsets.UTF_8));
+      throw InternalClient.refused(response, origin, call);
     }
     return response.body();
   }

@@ -43,9 +43,6 @@ public final class ServingScan implements ScanBuilder, Scan {
     // Each continuous partition holds a task slot for the life of the query; default to one per
     // server so that a service never takes every core of a small cluster.
     int partitions = config.numPartitions() > 0 ? config.numPartitions() : 1;
-    if (config.mode() == ServingConfig.Mode.HEAD) {
-      TaskSlots.require(partitions, "continuous processing");
-    }
     ServiceServers servers = startServers();
     try {
       TaskSlots.require(partitions * Math.max(1, servers.live().size()), "continuous processing");

@@ -1,7 +1,5 @@
 package org.sparkserving.cluster;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.sparkserving.Serving;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.testing.Await;
+import org.sparkserving.testing.SparkServingTestBase;
 import org.sparkserving.testing.StandaloneCluster;
 
 /**
@@ -82,17 +81,8 @@ abstract class ClusterTestBase {
   }
 
   static StreamingQuery serve(Dataset<Row> output, String replyCol) {
-    try {
-      Path checkpoint = Files.createTempDirectory("cluster-checkpoint");
-      return output
-          .writeStream()
-          .format("serving")
-          .option("replyCol", replyCol)
-          .option("checkpointLocation", checkpoint.toString())
-          .start();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return SparkServingTestBase.serve(
+        output, replyCol, SparkServingTestBase.tempDir("cluster-checkpoint"));
   }
 
   /** Waits until {@code name} is served by exactly {@code n} URLs, and returns them. */

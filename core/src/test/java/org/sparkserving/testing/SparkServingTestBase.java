@@ -62,7 +62,8 @@ public abstract class SparkServingTestBase {
     return serve(output, replyCol, tempDir("checkpoint"));
   }
 
-  protected static StreamingQuery serve(Dataset<Row> output, String replyCol, Path checkpoint) {
+  /** Starts {@code output} into the serving sink; also used by the cluster tests' driver. */
+  public static StreamingQuery serve(Dataset<Row> output, String replyCol, Path checkpoint) {
     try {
       return output
           .writeStream()
@@ -86,7 +87,7 @@ public abstract class SparkServingTestBase {
     }
   }
 
-  protected static Path tempDir(String prefix) {
+  public static Path tempDir(String prefix) {
     try {
       Path dir = Files.createTempDirectory(prefix);
       dir.toFile().deleteOnExit();
