@@ -1,5 +1,6 @@
 package org.sparkserving.cluster;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -13,22 +14,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.sparkserving.Serving;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.testing.Await;
+import org.sparkserving.testing.HostBed;
 import org.sparkserving.testing.SparkServingTestBase;
 import org.sparkserving.testing.StandaloneCluster;
 
 /**
- * Runs tests against a real standalone cluster on 127.0.0.1: a master and two one-core workers,
- * each worker's executor a JVM of its own, with this module's packaged jar shipped through {@code
- * spark.jars}. The test JVM is the driver.
+ * Runs tests against a real standalone cluster where every Spark process is a host of its own: a
+ * {@link HostBed} of three network namespaces holds the master and two one-core workers (each
+ * worker's executor a JVM of its own, on its worker's host), and the test JVM, the driver, joins
+ * the bed from the root namespace as {@link HostBed#rootAddress()}. So {@code localhost} means a
+ * different machine to each process, as on a real cluster. This module's packaged jar ships through
+ * {@code spark.jars}. Without root and {@code ip}, every test fails saying so.
  */
 abstract class ClusterTestBase {
 
+  static HostBed bed;
   static StandaloneCluster cluster;
   static SparkSession spark;
 
   @BeforeAll
   static void startCluster() {
-    cluster = StandaloneCluster.start(2);
+    bed = HostBed.create(3);
+    cluster = StandaloneCluster.startOn(bed, 2);
     spark =
         SparkSession.builder()
             .master(cluster.masterUrl())
@@ -36,8 +43,9 @@ abstract class ClusterTestBase {
             .config("spark.jars", StandaloneCluster.required("serving.jar"))
             .config(
                 "spark.executor.extraClassPath", StandaloneCluster.required("serving.testClasses"))
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
+            // The driver's address on the bed, as Spark would find it on a real cluster's host.
+            .config("spark.driver.host", bed.rootAddress())
+            .config("spark.driver.bindAddress", bed.rootAddress())
             .config("spark.executor.memory", "512m")
             .config("spark.executor.cores", "1")
             .config("spark.cores.max", "2")
@@ -78,6 +86,35 @@ abstract class ClusterTestBase {
     if (cluster != null) {
       cluster.close();
     }
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  /** The bed addresses of the workers' hosts, in order. */
+  static List<String> workerAddresses() {
+    return List.of(cluster.workerHost(0).address(), cluster.workerHost(1).address());
+  }
+
+  /**
+   * {@code GET url} from a process on {@code host} (python3's urllib, which CI installs), so the
+   * call really comes from another machine of the bed. Returns the body.
+   */
+  static String getOn(HostBed.Host host, String url) {
+    return bed.run(
+            host,
+            60,
+            "python3",
+            "-c",
+            "import sys, urllib.request; "
+                + "sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode())",
+            url)
+        .trim();
+  }
+
+  /** The host part of a URL such as {@code http://198.18.7.2:41234/my_api}. */
+  static String hostOf(String url) {
+    return URI.create(url).getHost();
   }
 
   static StreamingQuery serve(Dataset<Row> output, String replyCol) {

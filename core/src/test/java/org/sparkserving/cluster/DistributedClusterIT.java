@@ -31,15 +31,22 @@ import org.sparkserving.testing.Http;
 /** Distributed and head-node serving on a real two-executor standalone cluster. */
 class DistributedClusterIT extends ClusterTestBase {
 
+  /**
+   * The service's requests, with the default {@code host}: in distributed mode each executor's
+   * host; in head-node mode the driver's bed address (routable from the executors' hosts).
+   */
   private static Dataset<Row> requests(String name, String mode) {
-    return spark
-        .readStream()
-        .format("serving")
-        .option("name", name)
-        .option("port", "0")
-        .option("host", "127.0.0.1")
-        .option("mode", mode)
-        .load();
+    var reader =
+        spark
+            .readStream()
+            .format("serving")
+            .option("name", name)
+            .option("port", "0")
+            .option("mode", mode);
+    if (mode.equals("head")) {
+      reader = reader.option("host", bed.rootAddress());
+    }
+    return reader.load();
   }
 
   private static int expectedEndpoints(String mode) {
@@ -71,9 +78,10 @@ class DistributedClusterIT extends ClusterTestBase {
         "reply");
 
     List<String> urls = awaitEndpoints("cluster_api", 2);
-    // The servers live in the executors' JVMs, none in the driver's.
+    // The servers live in the executors' JVMs, none in the driver's, one on each worker's host.
     assertThat(HttpServers.liveEndpoints()).isEmpty();
-    assertThat(urls.get(0)).isNotEqualTo(urls.get(1));
+    assertThat(urls.stream().map(ClusterTestBase::hostOf))
+        .containsExactlyInAnyOrderElementsOf(workerAddresses());
     assertEveryClientGetsItsOwnReply(urls, body -> body + "!");
 
     String listing = Http.get(Serving.registryUrl("cluster_api")).body();

@@ -100,7 +100,6 @@ class ExecutorLossIT extends ClusterTestBase {
             .format("serving")
             .option("name", "loss_api")
             .option("port", "0")
-            .option("host", "127.0.0.1")
             .option("mode", "distributed")
             .option("replyTimeout", "60s")
             .load()

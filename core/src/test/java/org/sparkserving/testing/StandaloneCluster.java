@@ -14,9 +14,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1 for multi-JVM tests: a master and workers (one core
- * each) as separate JVMs started from a {@code SPARK_HOME} of Maven's Spark jars, on free ports.
- * Every process it starts, and the executors those start, are stopped by PID on {@link #close()}.
+ * A real Spark standalone cluster for multi-JVM tests: a master and workers (one core each) as
+ * separate JVMs started from a {@code SPARK_HOME} of Maven's Spark jars, on free ports. Either all
+ * on 127.0.0.1 ({@link #start}), or each on a host of its own on a {@link HostBed} ({@link
+ * #startOn}): the master on the bed's first host, worker {@code i} on host {@code i + 1}, each
+ * binding and advertising its host's address. Every process it starts, and the executors those
+ * start, are stopped by PID on {@link #close()}.
  */
 public final class StandaloneCluster implements AutoCloseable {
 
@@ -29,20 +32,27 @@ public final class StandaloneCluster implements AutoCloseable {
   private final List<Process> workers = new ArrayList<>();
   private final String masterUrl;
 
-  private StandaloneCluster(Path sparkHome, String scalaVersion, int workerCount)
+  /** The bed the processes run on, or null when they all run on 127.0.0.1. */
+  private final HostBed bed;
+
+  private StandaloneCluster(Path sparkHome, String scalaVersion, int workerCount, HostBed bed)
       throws IOException {
     this.sparkHome = sparkHome;
     this.scalaVersion = scalaVersion;
+    this.bed = bed;
     this.dir = Files.createTempDirectory("standalone-cluster");
     int port = freePort();
-    this.masterUrl = "spark://127.0.0.1:" + port;
+    HostBed.Host masterHost = bed == null ? null : bed.host(0);
+    String masterAddress = address(masterHost);
+    this.masterUrl = "spark://" + masterAddress + ":" + port;
     Path masterLog = dir.resolve("master.log");
     try {
       start(
           masterLog,
+          masterHost,
           "org.apache.spark.deploy.master.Master",
           "--host",
-          "127.0.0.1",
+          masterAddress,
           "--port",
           Integer.toString(port),
           "--webui-port",
@@ -63,12 +73,30 @@ public final class StandaloneCluster implements AutoCloseable {
    * serving.sparkHome}, {@code serving.scalaVersion}).
    */
   public static StandaloneCluster start(int workers) {
+    return startOn(null, workers);
+  }
+
+  /**
+   * Starts a cluster on {@code bed} (null: on 127.0.0.1): the master on its first host and one
+   * worker on each of the next {@code workers} hosts; the bed must have a host to spare for every
+   * later {@link #addWorker()}.
+   */
+  public static StandaloneCluster startOn(HostBed bed, int workers) {
     try {
       return new StandaloneCluster(
-          Path.of(required("serving.sparkHome")), required("serving.scalaVersion"), workers);
+          Path.of(required("serving.sparkHome")), required("serving.scalaVersion"), workers, bed);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String address(HostBed.Host host) {
+    return host == null ? "127.0.0.1" : host.address();
+  }
+
+  /** The host worker {@code i} runs on, or null when the cluster runs on 127.0.0.1. */
+  public HostBed.Host workerHost(int i) {
+    return bed == null ? null : bed.host(i + 1);
   }
 
   public static String required(String property) {
@@ -89,12 +117,14 @@ public final class StandaloneCluster implements AutoCloseable {
     int n = workers.size();
     Path log = dir.resolve("worker-" + n + ".log");
     Path work = Files.createDirectories(dir.resolve("work-" + n));
+    HostBed.Host host = workerHost(n);
     Process worker =
         start(
             log,
+            host,
             "org.apache.spark.deploy.worker.Worker",
             "--host",
-            "127.0.0.1",
+            address(host),
             "--cores",
             "1",
             "--memory",
@@ -111,13 +141,20 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The executor JVMs running now (children of the workers). */
   public List<ProcessHandle> executors() {
     List<ProcessHandle> out = new ArrayList<>();
-    for (Process w : workers) {
-      w.toHandle()
-          .descendants()
-          .filter(p -> p.isAlive() && commandLine(p).contains("CoarseGrainedExecutorBackend"))
-          .forEach(out::add);
+    for (int i = 0; i < workers.size(); i++) {
+      out.addAll(executorsOf(i));
     }
     return out;
+  }
+
+  /** The executor JVMs worker {@code i} runs now. */
+  public List<ProcessHandle> executorsOf(int i) {
+    return workers
+        .get(i)
+        .toHandle()
+        .descendants()
+        .filter(p -> p.isAlive() && commandLine(p).contains("CoarseGrainedExecutorBackend"))
+        .toList();
   }
 
   /** The executor id a running executor JVM was started with. */
@@ -136,7 +173,8 @@ public final class StandaloneCluster implements AutoCloseable {
     return line.orElse("");
   }
 
-  private Process start(Path log, String mainClass, String... args) throws IOException {
+  private Process start(Path log, HostBed.Host host, String mainClass, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -144,11 +182,12 @@ public final class StandaloneCluster implements AutoCloseable {
     command.add(sparkHome.resolve("jars") + "/*");
     command.add(mainClass);
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    // On a bed, "ip netns exec" sets the namespace and then execs java: the PID is the JVM's.
+    ProcessBuilder pb = new ProcessBuilder(host == null ? command : host.command(command));
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_SCALA_VERSION", scalaVersion);
-    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    env.put("SPARK_LOCAL_IP", address(host));
     env.put("JAVA_HOME", System.getProperty("java.home"));
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
