@@ -3,6 +3,7 @@ options; an MLlib pipeline stands in for the long-gone CNTK model."""
 
 import json
 import socket
+import urllib.parse
 import urllib.request
 
 from pyspark.ml import PipelineModel
@@ -92,7 +93,11 @@ def test_seed_example_one_with_the_distributed_class_names(spark, tmp_path):
 
     url = url_of("my_dist_api")
     assert post(url, "hello world").body == "11"
-    with urllib.request.urlopen(sparkserving.registry_url("my_dist_api"), timeout=30) as r:
+    # Only distributed mode runs a registry of its own on the driver, apart from the servers (a
+    # head-node service answers registry calls on its own port).
+    registry = sparkserving.registry_url("my_dist_api")
+    assert urllib.parse.urlsplit(registry).port != urllib.parse.urlsplit(url).port
+    with urllib.request.urlopen(registry, timeout=30) as r:
         listing = json.loads(r.read())
     assert listing == {"name": "my_dist_api", "endpoints": [url]}
     assert server.isActive

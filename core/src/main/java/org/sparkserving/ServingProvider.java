@@ -26,6 +26,8 @@ import org.sparkserving.api.ServingSchema;
  *       distributed} from every executor
  *   <li>{@code registryPort} (default {@code 0}, any free port): distributed mode, where the driver
  *       lists the executors' URLs ({@code GET /_serving/services/<name>})
+ *   <li>{@code registryHealthTimeout} (default {@code 5s}): distributed mode, the registry lists a
+ *       server only while it answered a health probe within this time
  *   <li>{@code numPartitions} (default: Spark's default parallelism; distributed mode: {@code
  *       spark.executor.cores}): most partitions per batch and server
  *   <li>{@code maxPendingRequests} (default 10000): waiting clients; one more gets 503

@@ -14,7 +14,13 @@ import org.sparkserving.api.ServingSchema;
 import org.sparkserving.sink.ServingWrite;
 import org.sparkserving.source.ServingScan;
 
-/** The table behind both directions of the format. */
+/**
+ * The table behind both directions of the format. It holds the options parsed once, by the
+ * provider, and every scan and write uses them: Spark passes the same options again to {@link
+ * #newScanBuilder} and {@link #newWriteBuilder}, but without the provider's own defaults (the
+ * seed's {@code Distributed*} class names default {@code mode} to distributed), so parsing them
+ * again would silently serve in head-node mode.
+ */
 final class ServingTable implements SupportsRead, SupportsWrite {
 
   private final ServingConfig config;
@@ -44,14 +50,17 @@ final class ServingTable implements SupportsRead, SupportsWrite {
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-    ServingConfig scanConfig = ServingConfig.parse(options.asCaseSensitiveMap());
-    scanConfig.requireName();
-    return new ServingScan(scanConfig);
+    config.requireName();
+    return new ServingScan(config);
   }
 
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
-    ServingConfig writeConfig = ServingConfig.parse(info.options().asCaseSensitiveMap());
-    return new ServingWrite(writeConfig, info.schema());
+    return new ServingWrite(config, info.schema());
+  }
+
+  /** The options this table was made with. */
+  ServingConfig config() {
+    return config;
   }
 }

@@ -28,6 +28,7 @@ public final class ServingConfig implements java.io.Serializable {
   private final boolean hostGiven;
   private final int port;
   private final int registryPort;
+  private final long registryHealthTimeoutMs;
   private final Mode mode;
   private final int numPartitions;
   private final int maxPendingRequests;
@@ -51,6 +52,11 @@ public final class ServingConfig implements java.io.Serializable {
     this.port = intOption(o, ServingOptions.PORT, ServingOptions.DEFAULT_PORT, 0, 65535);
     this.registryPort =
         intOption(o, ServingOptions.REGISTRY_PORT, ServingOptions.DEFAULT_PORT, 0, 65535);
+    this.registryHealthTimeoutMs =
+        timeOption(
+            o,
+            ServingOptions.REGISTRY_HEALTH_TIMEOUT,
+            ServingOptions.DEFAULT_REGISTRY_HEALTH_TIMEOUT);
     this.mode = modeOption(o.getOrDefault(ServingOptions.MODE, ServingOptions.DEFAULT_MODE));
     this.numPartitions =
         o.containsKey(ServingOptions.NUM_PARTITIONS)
@@ -195,6 +201,11 @@ public final class ServingConfig implements java.io.Serializable {
   /** Where the driver serves the registry of a distributed service (0: any free port). */
   public int registryPort() {
     return registryPort;
+  }
+
+  /** How long the registry lists a server after its last successful health probe. */
+  public long registryHealthTimeoutMs() {
+    return registryHealthTimeoutMs;
   }
 
   public Mode mode() {

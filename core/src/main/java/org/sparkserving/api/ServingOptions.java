@@ -31,6 +31,16 @@ public final class ServingOptions {
   public static final String REGISTRY_PORT = "registryPort";
 
   /**
+   * Source, distributed mode: the registry lists an executor's server only while it answered the
+   * driver's last health probe within this time (ms, or a time such as 5s); probes run every
+   * quarter of it. So an endpoint that cannot serve (its host cut off, its JVM hung) leaves the
+   * listing within this time, and returns once it answers again.
+   */
+  public static final String REGISTRY_HEALTH_TIMEOUT = "registryHealthTimeout";
+
+  public static final String DEFAULT_REGISTRY_HEALTH_TIMEOUT = "5s";
+
+  /**
    * Source and sink: the service's name; it is served at {@code /<name>}. Required on the source.
    */
   public static final String NAME = "name";

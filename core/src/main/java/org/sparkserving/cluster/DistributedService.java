@@ -14,6 +14,7 @@ import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InstanceIdentity;
 import org.sparkserving.http.InternalApi;
 import org.sparkserving.http.Origins;
+import org.sparkserving.http.PeerAddress;
 import org.sparkserving.http.ServiceDirectory;
 import org.sparkserving.http.ServingEndpoint;
 import org.sparkserving.routing.RemoteServers;
@@ -33,15 +34,25 @@ public final class DistributedService {
   private final Map<String, LaunchedServer> servers = new ConcurrentHashMap<>();
   private final HttpServers.Held registry;
   private final ServiceDirectory.Listing listing;
-  private ExecutorTracker tracker;
+  private volatile ExecutorTracker tracker;
   private ServerLauncher launcher;
+  private final EndpointHealth health;
 
-  private DistributedService(ServingConfig config) {
+  private DistributedService(ServingConfig config, PeerAddress driver) {
     this.config = config;
     this.plan =
         new LaunchPlan(config, InstanceIdentity.newServiceKey(), InstanceIdentity.newSecret());
-    this.registry = HttpServers.hold(config.host(), config.registryPort());
+    // The registry is the driver's: without a host option it listens where the executors reach
+    // the driver, so load balancers and clients on every host can read it.
+    this.registry =
+        HttpServers.hold(
+            driver == null ? config.host() : config.hostOr(driver.bindHost()),
+            config.registryPort(),
+            driver);
     this.listing = new ServiceDirectory.Listing(registry.address(), this::urls);
+    this.health =
+        new EndpointHealth(
+            config.name(), plan.secret(), config.registryHealthTimeoutMs(), this::servers);
   }
 
   /**
@@ -51,7 +62,8 @@ public final class DistributedService {
   public static DistributedService start(ServingConfig config, long waitMs) {
     String name = config.requireName();
     SparkSession spark = SparkSession.active();
-    DistributedService service = new DistributedService(config);
+    DistributedService service =
+        new DistributedService(config, SparkAddresses.driver(spark.sparkContext()));
     try {
       service.plan.activate();
       ServiceSecrets.learnKey(service.plan.serviceKey(), service.plan.secret());
@@ -127,6 +139,9 @@ public final class DistributedService {
   /** The servers of live executors. */
   public List<LaunchedServer> servers() {
     List<LaunchedServer> out = new ArrayList<>();
+    if (tracker == null) {
+      return out; // starting
+    }
     for (LaunchedServer s : servers.values()) {
       if (tracker.isLive(s.executorId())) {
         out.add(s);
@@ -140,8 +155,9 @@ public final class DistributedService {
     return plan.secret();
   }
 
+  /** The URLs the registry lists: the servers of live executors that answer health probes. */
   private List<String> urls() {
-    return servers().stream().map(LaunchedServer::url).sorted().toList();
+    return servers().stream().filter(health::isHealthy).map(LaunchedServer::url).sorted().toList();
   }
 
   /** Where the driver lists this service's URLs as JSON. */
@@ -160,6 +176,7 @@ public final class DistributedService {
     if (tracker != null) {
       tracker.stop();
     }
+    health.close();
     for (LaunchedServer s : servers.values()) {
       ServingEndpoint local = HttpServers.findInstance(Origins.instanceId(s.origin()));
       if (local != null) {

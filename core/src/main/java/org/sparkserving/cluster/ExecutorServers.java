@@ -27,7 +27,8 @@ final class ExecutorServers {
               plan.config().hostOr(host),
               plan.config().port(),
               plan.config().limits(),
-              plan.config().serverThreads());
+              plan.config().serverThreads(),
+              SparkAddresses.executor(env));
     }
     return new LaunchedServer(executorId, host, endpoint.origin(), endpoint.url());
   }

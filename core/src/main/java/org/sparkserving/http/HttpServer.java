@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One Netty HTTP/1.1 server bound to one host and port. Several services (paths) may share it; it
  * closes when the last one leaves. Obtain servers through {@link HttpServers}.
+ *
+ * <p>Bind vs advertise: the public listener is where {@code host} says. Other JVMs of the
+ * application call the server at {@link #internalAddress()}: the public address when other hosts
+ * can reach it, else (a loopback {@code host} in a cluster) a second listener on the JVM's {@link
+ * PeerAddress} that serves only {@code /_serving/...} and answers 404 to service paths, so that
+ * {@code host=localhost} keeps its meaning for clients.
  */
 public final class HttpServer {
 
@@ -41,9 +48,25 @@ public final class HttpServer {
   private final InternalApi internalApi = new InternalApi(this);
   private final AtomicInteger holders = new AtomicInteger();
 
+  /** Marks the connections of the internal-only listener (see {@link #internalAddress()}). */
+  static final AttributeKey<Boolean> INTERNAL_ONLY = AttributeKey.valueOf("servingInternalOnly");
+
+  /** The internal-only listener, or null when the public one is reachable by other JVMs. */
+  private final Channel internalChannel;
+
+  private final String internalAddress;
+
+  HttpServer(String host, int requestedPort, int workerThreads) throws InterruptedException {
+    this(host, requestedPort, workerThreads, null);
+  }
+
+  /**
+   * @param peer where other JVMs reach this one, or null when no other JVM calls it (local mode)
+   */
   @SuppressWarnings(
       "deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
-  HttpServer(String host, int requestedPort, int workerThreads) throws InterruptedException {
+  HttpServer(String host, int requestedPort, int workerThreads, PeerAddress peer)
+      throws InterruptedException {
     this.host = host;
     String label = "serving-http-" + (requestedPort == 0 ? "any" : requestedPort);
     this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory(label + "-accept", true));
@@ -68,18 +91,40 @@ public final class HttpServer {
                     }
                   });
       this.channel = bootstrap.bind(host, requestedPort).sync().channel();
+      this.internalChannel =
+          needsInternalListener(host, peer)
+              ? bootstrap
+                  .clone()
+                  .childAttr(INTERNAL_ONLY, true)
+                  .bind(peer.bindHost(), 0)
+                  .sync()
+                  .channel()
+              : null;
     } catch (RuntimeException | InterruptedException e) {
+      // Shutting the loops down also closes any listener already bound.
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
     this.port = ((InetSocketAddress) channel.localAddress()).getPort();
-    this.advertisedAddress = advertisedHost(host) + ":" + port;
+    this.advertisedAddress = advertisedHost(host, peer) + ":" + port;
+    this.internalAddress =
+        internalChannel == null
+            ? advertisedAddress
+            : peer.host() + ":" + ((InetSocketAddress) internalChannel.localAddress()).getPort();
   }
 
-  private static String advertisedHost(String host) {
-    if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::")) {
+  /** A loopback public listener is out of reach of the other hosts of a cluster. */
+  private static boolean needsInternalListener(String host, PeerAddress peer) {
+    return peer != null && PeerAddress.isLoopback(host) && !PeerAddress.isLoopback(peer.host());
+  }
+
+  private static String advertisedHost(String host, PeerAddress peer) {
+    if (!PeerAddress.isWildcard(host)) {
       return host;
+    }
+    if (peer != null) {
+      return peer.host();
     }
     String local = System.getenv("SPARK_LOCAL_IP");
     if (local != null && !local.isEmpty()) {
@@ -101,9 +146,17 @@ public final class HttpServer {
     return port;
   }
 
-  /** {@code host:port} as other processes should call it. */
+  /** {@code host:port} of the public listener, as clients call it. */
   public String advertisedAddress() {
     return advertisedAddress;
+  }
+
+  /**
+   * {@code host:port} where the other JVMs of the application make internal calls: the public
+   * address, or the internal-only listener's when the public one is on loopback in a cluster.
+   */
+  public String internalAddress() {
+    return internalAddress;
   }
 
   String scheme() {
@@ -174,6 +227,9 @@ public final class HttpServer {
   /** Closes the listening socket and every connection; returns once the port is free. */
   void close() {
     channel.close().syncUninterruptibly();
+    if (internalChannel != null) {
+      internalChannel.close().syncUninterruptibly();
+    }
     // Netty closes a loop's channels before running its queued tasks once shutdown begins, so
     // first let every loop run what is queued: the final replies of the stopping services.
     for (EventExecutor loop : workerGroup) {
@@ -182,7 +238,10 @@ public final class HttpServer {
     // A short quiet period lets replies queued by stopping services reach their clients.
     workerGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     bossGroup.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
-    LOG.info("Serving HTTP server on {} stopped", advertisedAddress);
+    LOG.info(
+        "Serving HTTP server on {}{} stopped",
+        advertisedAddress,
+        internalChannel == null ? "" : " (internal calls on " + internalAddress + ")");
   }
 
   @Override

@@ -41,8 +41,24 @@ public final class HttpServers {
       int port,
       EndpointLimits limits,
       int workerThreads) {
+    return open(name, identity, host, port, limits, workerThreads, null);
+  }
+
+  /**
+   * Opens service {@code name} on {@code host:port} in a JVM that other JVMs call at {@code peer}
+   * (null: none do, as in local mode). A server this JVM already runs on {@code host:port} is
+   * shared as it is: its reachability was decided when it started.
+   */
+  public static ServingEndpoint open(
+      String name,
+      InstanceIdentity identity,
+      String host,
+      int port,
+      EndpointLimits limits,
+      int workerThreads,
+      PeerAddress peer) {
     synchronized (HttpServers.class) {
-      HttpServer server = acquire(host, port, workerThreads);
+      HttpServer server = acquire(host, port, workerThreads, peer);
       boolean fresh = server.isIdle();
       try {
         ServingEndpoint endpoint = server.register(name, identity, limits);
@@ -62,10 +78,10 @@ public final class HttpServers {
   }
 
   /** The server on {@code host:port}, started unless this JVM already runs it (or port is 0). */
-  private static HttpServer acquire(String host, int port, int workerThreads) {
+  private static HttpServer acquire(String host, int port, int workerThreads, PeerAddress peer) {
     HttpServer server = port == 0 ? null : SHARED.get(host + ":" + port);
     if (server == null) {
-      server = start(host, port, workerThreads);
+      server = start(host, port, workerThreads, peer);
       // Keyed by the bound port, so a service asking for it explicitly later joins this server.
       SHARED.put(host + ":" + server.port(), server);
     }
@@ -80,11 +96,19 @@ public final class HttpServers {
    * @return the server's {@code host:port} as others reach it, and how to release it
    */
   public static Held hold(String host, int port) {
+    return hold(host, port, null);
+  }
+
+  /**
+   * Like {@link #hold(String, int)} in a JVM that other JVMs call at {@code peer}: the returned
+   * address is one every host can reach (the internal listener's when {@code host} is loopback).
+   */
+  public static Held hold(String host, int port, PeerAddress peer) {
     synchronized (HttpServers.class) {
-      HttpServer server = acquire(host, port, 1);
+      HttpServer server = acquire(host, port, 1, peer);
       server.hold();
       return new Held(
-          server.advertisedAddress(),
+          server.internalAddress(),
           () -> {
             synchronized (HttpServers.class) {
               server.unhold();
@@ -102,9 +126,9 @@ public final class HttpServers {
    */
   public record Held(String address, Runnable release) {}
 
-  private static HttpServer start(String host, int port, int workerThreads) {
+  private static HttpServer start(String host, int port, int workerThreads, PeerAddress peer) {
     try {
-      return new HttpServer(host, port, workerThreads);
+      return new HttpServer(host, port, workerThreads, peer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while binding " + host + ":" + port, e);

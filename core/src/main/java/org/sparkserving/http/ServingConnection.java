@@ -43,6 +43,9 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
   private static final RejectionLog REJECTIONS = new RejectionLog(LOG);
   private ChannelHandlerContext ctx;
 
+  /** A connection to the internal-only listener: service paths are not served here. */
+  private boolean internalOnly;
+
   ServingConnection(HttpServer server) {
     this.server = server;
   }
@@ -50,6 +53,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.internalOnly = Boolean.TRUE.equals(ctx.channel().attr(HttpServer.INTERNAL_ONLY).get());
   }
 
   @Override
@@ -79,7 +83,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
       slot.fill(server.internalApi().handle(request, path, uri));
       return;
     }
-    ServingEndpoint endpoint = server.route(path);
+    ServingEndpoint endpoint = internalOnly ? null : server.route(path);
     if (endpoint == null) {
       reject(slot, ErrorReplies.notFound(path));
       return;

@@ -114,9 +114,12 @@ public final class ServingEndpoint {
     return server.advertisedAddress();
   }
 
-  /** The origin written into every row's id: the address plus this instance's id. */
+  /**
+   * The origin written into every row's id: where other JVMs make internal calls to this instance
+   * ({@link HttpServer#internalAddress()}) plus its id.
+   */
   public String origin() {
-    return Origins.of(address(), instanceId);
+    return Origins.of(server.internalAddress(), instanceId);
   }
 
   /** The public URL of this service, e.g. {@code http://127.0.0.1:8888/my_api}. */

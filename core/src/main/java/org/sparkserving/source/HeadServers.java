@@ -2,11 +2,14 @@ package org.sparkserving.source;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkserving.api.ServingConfig;
+import org.sparkserving.cluster.SparkAddresses;
 import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.InstanceIdentity;
 import org.sparkserving.http.ServingEndpoint;
 
 /**
@@ -46,15 +49,21 @@ final class HeadServers implements ServiceServers {
         };
   }
 
-  /** Starts the service's server on the driver (head-node mode). */
+  /**
+   * Starts the service's server on the driver (head-node mode): its clients call it where {@code
+   * host} says; the executors read requests and send replies at the driver's address as Spark knows
+   * it ({@link SparkAddresses#driver}).
+   */
   static HeadServers startOnDriver(ServingConfig config) {
     return new HeadServers(
         HttpServers.open(
             config.requireName(),
+            InstanceIdentity.random(),
             config.host(),
             config.port(),
             config.limits(),
-            config.serverThreads()));
+            config.serverThreads(),
+            SparkAddresses.driver(SparkSession.active().sparkContext())));
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.sparkserving.cluster;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.substring;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkserving.Serving;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InternalApi;
+import org.sparkserving.http.Origins;
 import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.Http;
+import org.sparkserving.testing.SparkServingTestBase;
 
 /** Distributed and head-node serving on a real two-executor standalone cluster. */
 class DistributedClusterIT extends ClusterTestBase {
@@ -84,14 +87,70 @@ class DistributedClusterIT extends ClusterTestBase {
         .containsExactlyInAnyOrderElementsOf(workerAddresses());
     assertEveryClientGetsItsOwnReply(urls, body -> body + "!");
 
-    String listing = Http.get(Serving.registryUrl("cluster_api")).body();
-    assertThat(listing)
-        .isEqualTo(
-            "{\"name\":\"cluster_api\",\"endpoints\":[\""
-                + urls.get(0)
-                + "\",\""
-                + urls.get(1)
-                + "\"]}");
+    String registry = Serving.registryUrl("cluster_api");
+    String expected =
+        "{\"name\":\"cluster_api\",\"endpoints\":[\""
+            + urls.get(0)
+            + "\",\""
+            + urls.get(1)
+            + "\"]}";
+    assertThat(Http.get(registry).body()).isEqualTo(expected);
+    // The registry is the driver's, at its address on the network, so every host can read it.
+    assertThat(hostOf(registry)).isEqualTo(bed.rootAddress());
+    assertThat(getOn(cluster.workerHost(0), registry)).isEqualTo(expected);
+  }
+
+  @Test
+  void seedExampleAsWrittenServesClientsOnTheDriversHost() throws Exception {
+    // The original notes' first example, unchanged: head-node mode, host "localhost".
+    Dataset<Row> df =
+        spark
+            .readStream()
+            .format("org.apache.spark.sql.execution.streaming.HTTPSourceProvider")
+            .option("host", "localhost")
+            .option("port", 0)
+            .option("name", "my_api")
+            .load();
+    serve(df.withColumn("newCol", length(col("value"))), "newCol");
+
+    String url = awaitEndpoints("my_api", 1).get(0);
+    assertThat(hostOf(url)).isEqualTo("localhost");
+    // The executors on the other hosts read each request and send its reply to the driver.
+    Clients.assertEachGetsItsOwnReply(url, 4, 40, b -> Integer.toString(b.length()));
+
+    // Internal calls go to the driver's address on the network; service paths are not served
+    // there, so "localhost" keeps its meaning for clients.
+    String origin = HttpServers.liveEndpoints().get(0).origin();
+    String internal = "http://" + Origins.address(origin);
+    assertThat(hostOf(internal)).isEqualTo(bed.rootAddress());
+    assertThat(Http.post(internal + "/my_api", "not here").statusCode()).isEqualTo(404);
+    assertThat(Http.get(internal + "/_serving/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void seedDistributedClassNamesServeFromEveryExecutorsHost() throws Exception {
+    Dataset<Row> df =
+        spark
+            .readStream()
+            .format("org.apache.spark.sql.execution.streaming.DistributedHTTPSourceProvider")
+            .option("port", 0)
+            .option("name", "seed_dist")
+            .load();
+    df.withColumn("reply", concat(lit("got "), col("value")))
+        .writeStream()
+        .format("org.apache.spark.sql.execution.streaming.DistributedHTTPSinkProvider")
+        .option("name", "seed_dist")
+        .option("replyCol", "reply")
+        .option("checkpointLocation", SparkServingTestBase.tempDir("seed-dist").toString())
+        .start();
+
+    List<String> urls = awaitEndpoints("seed_dist", 2);
+    assertThat(HttpServers.liveEndpoints()).as("no server on the driver").isEmpty();
+    assertThat(urls.stream().map(ClusterTestBase::hostOf))
+        .containsExactlyInAnyOrderElementsOf(workerAddresses());
+    for (String url : urls) {
+      assertThat(Http.post(url, "x").body()).isEqualTo("got x");
+    }
   }
 
   @ParameterizedTest

@@ -20,10 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
 import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Clients;
+import org.sparkserving.testing.HostBed;
 import org.sparkserving.testing.Http;
 import org.sparkserving.testing.StandaloneCluster;
 
-/** Killing an executor JVM under load, on a real standalone cluster. */
+/**
+ * Faults under load on the multi-host bed: an executor JVM killed, and an executor's host cut off
+ * the network for a while.
+ */
 class ExecutorLossIT extends ClusterTestBase {
 
   /** What one request saw. */
@@ -33,12 +37,17 @@ class ExecutorLossIT extends ClusterTestBase {
   static final class Load {
     final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     final Map<String, AtomicLong> correct = new ConcurrentHashMap<>();
+
+    /** When each correct reply arrived (System.nanoTime()), per URL. */
+    final Map<String, ConcurrentLinkedQueue<Long>> answeredAt = new ConcurrentHashMap<>();
+
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
     Load(List<String> urls, int clientsPerUrl) {
       for (String url : urls) {
         correct.put(url, new AtomicLong());
+        answeredAt.put(url, new ConcurrentLinkedQueue<>());
         for (int c = 0; c < clientsPerUrl; c++) {
           String client = url.hashCode() + "-" + c;
           Thread t = new Thread(() -> run(url, client), "load-" + client);
@@ -64,6 +73,7 @@ class ExecutorLossIT extends ClusterTestBase {
           boolean ok = r.statusCode() == 200 && r.body().equals(body + "!");
           if (ok) {
             correct.get(url).incrementAndGet();
+            answeredAt.get(url).add(System.nanoTime());
           }
           outcomes.add(
               new Outcome(url, start, System.nanoTime(), ok, r.statusCode() + " " + r.body()));
@@ -159,5 +169,97 @@ class ExecutorLossIT extends ClusterTestBase {
     assertThat(Http.get(Serving.registryUrl("loss_api")).body())
         .contains(replacement)
         .doesNotContain(before.stream().filter(u -> !after.contains(u)).findFirst().orElseThrow());
+  }
+
+  @Test
+  void aHostCutOffLeavesTheRegistryWhileTheOtherServesAndReturnsWhenHealed() throws Exception {
+    awaitExecutors(2);
+    long healthTimeoutMs = 3000;
+    serve(
+        spark
+            .readStream()
+            .format("serving")
+            .option("name", "partition_api")
+            .option("port", "0")
+            .option("mode", "distributed")
+            .option("registryHealthTimeout", healthTimeoutMs + "ms")
+            .load()
+            .withColumn("reply", concat(col("value"), lit("!"))),
+        "reply");
+    List<String> before = awaitEndpoints("partition_api", 2);
+    HostBed.Host cutHost = cluster.workerHost(0);
+    String cut =
+        before.stream().filter(u -> hostOf(u).equals(cutHost.address())).findFirst().orElseThrow();
+    String other = before.stream().filter(u -> !u.equals(cut)).findFirst().orElseThrow();
+    String registry = Serving.registryUrl("partition_api");
+
+    Load load = new Load(List.of(other), 4);
+    long cutAt;
+    long healedAt;
+    long lastListedWhileCut = 0;
+    try {
+      load.awaitCorrect(other, 20);
+      cutAt = System.nanoTime();
+      bed.cut(cutHost);
+      try {
+        // The fault lasts 10 s; meanwhile watch what the registry (over HTTP) says.
+        while (System.nanoTime() - cutAt < Duration.ofSeconds(10).toNanos()) {
+          String listing = Http.get(registry).body();
+          assertThat(listing).as("the registry keeps the reachable server").contains(other);
+          if (listing.contains(cut)) {
+            lastListedWhileCut = System.nanoTime();
+          }
+          Thread.sleep(100);
+        }
+      } finally {
+        bed.heal(cutHost);
+        healedAt = System.nanoTime();
+      }
+      // Back on the network, the cut-off executor's server is listed and serves again.
+      Await.until(
+          Duration.ofSeconds(120),
+          "the cut-off server listed again, registry now " + Http.get(registry).body(),
+          () -> Http.get(registry).body().contains(cut));
+      long relistedAt = System.nanoTime();
+      Clients.assertEachGetsItsOwnReply(cut, 2, 20, body -> body + "!");
+      load.awaitCorrect(other, load.correct.get(other).get() + 20);
+      load.stop();
+
+      List<Long> answered = new ArrayList<>(load.answeredAt.get(other));
+      long duringCut = answered.stream().filter(t -> t > cutAt && t < healedAt).count();
+      long maxGapMs = maxGapMillis(answered, cutAt, healedAt);
+      long unlistedAfterMs =
+          lastListedWhileCut == 0 ? 0 : Duration.ofNanos(lastListedWhileCut - cutAt).toMillis();
+      System.out.printf(
+          "Network partition of %s for %d ms: the other server answered %d requests during it"
+              + " (longest gap %d ms); the registry stopped listing the cut server %d ms after the"
+              + " cut and listed it again %d ms after the heal%n",
+          cutHost.address(),
+          Duration.ofNanos(healedAt - cutAt).toMillis(),
+          duringCut,
+          maxGapMs,
+          unlistedAfterMs,
+          Duration.ofNanos(relistedAt - healedAt).toMillis());
+
+      assertThat(load.outcomes.stream().filter(o -> o.url().equals(other) && !o.correct()).toList())
+          .as("every request to the reachable server answered correctly")
+          .isEmpty();
+      assertThat(duringCut).as("requests answered during the partition").isPositive();
+      // Unlisted within the health timeout, plus a probe period and a probe's own timeout.
+      assertThat(unlistedAfterMs).isLessThan(healthTimeoutMs + healthTimeoutMs / 4 + 3000);
+    } finally {
+      load.stop();
+    }
+  }
+
+  /** The longest time between consecutive answers within (from, to), or from/to an edge. */
+  private static long maxGapMillis(List<Long> times, long from, long to) {
+    long prev = from;
+    long max = 0;
+    for (long t : times.stream().filter(t -> t > from && t < to).sorted().toList()) {
+      max = Math.max(max, t - prev);
+      prev = t;
+    }
+    return Duration.ofNanos(Math.max(max, to - prev)).toMillis();
   }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.upper;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,6 +59,10 @@ class DistributedLocalModeTest extends SparkServingTestBase {
 
     String url = urlOf("seed_dist");
     assertThat(Http.post(url, "x").body()).isEqualTo("got x");
-    assertThat(Http.get(Serving.registryUrl("seed_dist")).body()).contains(url);
+    // Only distributed mode runs a registry of its own on the driver, apart from the servers
+    // (a head-node service answers registry calls on its own port).
+    String registry = Serving.registryUrl("seed_dist");
+    assertThat(URI.create(registry).getPort()).isNotEqualTo(URI.create(url).getPort());
+    assertThat(Http.get(registry).body()).contains(url);
   }
 }
