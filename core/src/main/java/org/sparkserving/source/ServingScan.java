@@ -1,5 +1,6 @@
 package org.sparkserving.source;
 
+import java.util.Locale;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
@@ -30,7 +31,7 @@ public final class ServingScan implements ScanBuilder, Scan {
 
   @Override
   public String description() {
-    return "serving[" + config.name() + "]";
+    return "serving[" + config.name() + ", " + config.mode().name().toLowerCase(Locale.ROOT) + "]";
   }
 
   @Override

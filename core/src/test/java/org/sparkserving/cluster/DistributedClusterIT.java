@@ -36,20 +36,17 @@ class DistributedClusterIT extends ClusterTestBase {
 
   /**
    * The service's requests, with the default {@code host}: in distributed mode each executor's
-   * host; in head-node mode the driver's bed address (routable from the executors' hosts).
+   * host; in head-node mode {@code localhost} on the driver, whose executors on other hosts reach
+   * it at {@code spark.driver.host}.
    */
   private static Dataset<Row> requests(String name, String mode) {
-    var reader =
-        spark
-            .readStream()
-            .format("serving")
-            .option("name", name)
-            .option("port", "0")
-            .option("mode", mode);
-    if (mode.equals("head")) {
-      reader = reader.option("host", bed.rootAddress());
-    }
-    return reader.load();
+    return spark
+        .readStream()
+        .format("serving")
+        .option("name", name)
+        .option("port", "0")
+        .option("mode", mode)
+        .load();
   }
 
   private static int expectedEndpoints(String mode) {
@@ -116,6 +113,8 @@ class DistributedClusterIT extends ClusterTestBase {
     String url = awaitEndpoints("my_api", 1).get(0);
     assertThat(hostOf(url)).isEqualTo("localhost");
     // The executors on the other hosts read each request and send its reply to the driver.
+    HttpResponse<String> first = Http.post(url, "four");
+    assertThat(first.statusCode() + " " + first.body()).isEqualTo("200 4");
     Clients.assertEachGetsItsOwnReply(url, 4, 40, b -> Integer.toString(b.length()));
 
     // Internal calls go to the driver's address on the network; service paths are not served
