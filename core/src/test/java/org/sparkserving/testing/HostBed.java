@@ -75,9 +75,17 @@ public final class HostBed implements AutoCloseable {
    * @throws IllegalStateException saying why when namespaces cannot be made here
    */
   public static HostBed create(int hostCount) {
-    requireNamespaces();
-    removeOrphans();
-    return new HostBed(hostCount);
+    requireIp();
+    try {
+      removeOrphans();
+      return new HostBed(hostCount);
+    } catch (IllegalStateException e) {
+      throw unavailable(
+          "making one failed ("
+              + e.getMessage()
+              + "); namespaces need root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)",
+          e);
+    }
   }
 
   private void build(int hostCount) {
@@ -163,23 +171,20 @@ public final class HostBed implements AutoCloseable {
     return "HostBed[" + subnet + "0/24, " + hosts + "]";
   }
 
-  private static void requireNamespaces() {
-    String why = null;
-    if (!"root".equals(System.getProperty("user.name"))) {
-      why = "the tests run as '" + System.getProperty("user.name") + "', not root";
-    } else {
-      try {
-        exec(List.of("ip", "netns", "list"), 30);
-      } catch (RuntimeException e) {
-        why = "'ip netns' does not work: " + e.getMessage() + " (install iproute2)";
-      }
+  private static void requireIp() {
+    try {
+      exec(List.of("ip", "-V"), 30);
+    } catch (IllegalStateException e) {
+      throw unavailable("'ip' does not run (" + e.getMessage() + "); install iproute2", e);
     }
-    if (why != null) {
-      throw new IllegalStateException(
-          "The multi-host test bed needs Linux network namespaces (root and iproute2's 'ip'), but "
-              + why
-              + ". Run the cluster tests (mvn verify) as root on Linux; see README, Testing.");
-    }
+  }
+
+  private static IllegalStateException unavailable(String why, Exception cause) {
+    return new IllegalStateException(
+        "The multi-host test bed needs Linux network namespaces, but "
+            + why
+            + ". Run the cluster tests (mvn verify) as root on Linux with iproute2; see README.",
+        cause);
   }
 
   /** A /24 in 198.18.0.0/15 that the root namespace has no route for yet, as "a.b.c.". */
