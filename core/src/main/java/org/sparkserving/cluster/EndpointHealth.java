@@ -1,6 +1,7 @@
 package org.sparkserving.cluster;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +79,11 @@ final class EndpointHealth implements AutoCloseable {
       LOG.debug("No servers to probe for '{}' yet: {}", name, e.toString());
       return;
     }
+    // Forget servers that left (their executor is gone), so the maps stay as small as the service.
+    Set<String> current = new HashSet<>();
+    now.forEach(s -> current.add(s.origin()));
+    lastOk.keySet().retainAll(current);
+    down.retainAll(current);
     for (LaunchedServer s : now) {
       lastOk.putIfAbsent(s.origin(), System.nanoTime());
       if (probing.add(s.origin())) {

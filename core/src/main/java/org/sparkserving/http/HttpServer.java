@@ -56,10 +56,6 @@ public final class HttpServer {
 
   private final String internalAddress;
 
-  HttpServer(String host, int requestedPort, int workerThreads) throws InterruptedException {
-    this(host, requestedPort, workerThreads, null);
-  }
-
   /**
    * @param peer where other JVMs reach this one, or null when no other JVM calls it (local mode)
    */

@@ -63,10 +63,13 @@ public final class HttpServers {
       try {
         ServingEndpoint endpoint = server.register(name, identity, limits);
         LOG.info(
-            "Service '{}' listening at {} (instance {})",
+            "Service '{}' listening at {} (instance {}{})",
             name,
             endpoint.url(),
-            endpoint.instanceId());
+            endpoint.instanceId(),
+            server.internalAddress().equals(server.advertisedAddress())
+                ? ""
+                : "; internal calls at " + server.internalAddress());
         return endpoint;
       } catch (RuntimeException e) {
         if (fresh) {
