@@ -35,13 +35,37 @@ public final class RemoteRequests {
 
   /** Like {@link #fetch}, also telling how far the server has admitted. */
   public static Fetched fetchWithLastSeq(String origin, String secret, long after, long upTo) {
+    return call(origin, secret, after, upTo, "requests?after=" + after + "&upTo=" + upTo);
+  }
+
+  /**
+   * A long-poll for one partition's slice of {@code (after, upTo]}: the seqs s with (s - 1) mod
+   * {@code count} = {@code index}. When none is admitted yet the server waits up to {@code waitMs}
+   * for the first before it answers, so an idle reader makes about one call per {@code waitMs}.
+   */
+  public static Fetched poll(
+      String origin, String secret, long after, long upTo, int index, int count, long waitMs) {
+    return call(
+        origin,
+        secret,
+        after,
+        upTo,
+        "requests?after="
+            + after
+            + "&upTo="
+            + upTo
+            + "&index="
+            + index
+            + "&count="
+            + count
+            + "&waitMs="
+            + waitMs);
+  }
+
+  private static Fetched call(String origin, String secret, long after, long upTo, String call) {
     try {
       HttpResponse<byte[]> response =
-          InternalClient.send(
-              HttpRequest.newBuilder(
-                      InternalClient.uri(origin, "requests?after=" + after + "&upTo=" + upTo))
-                  .GET(),
-              secret);
+          InternalClient.send(HttpRequest.newBuilder(InternalClient.uri(origin, call)).GET(), secret);
       if (response.statusCode() == 410) {
         return new Fetched(List.of(), -1);
       }
