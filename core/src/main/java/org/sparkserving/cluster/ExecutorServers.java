@@ -28,6 +28,11 @@ final class ExecutorServers {
               plan.config().port(),
               plan.config().limits(),
               plan.config().serverThreads());
+      if (!"driver".equals(executorId)) {
+        // An executor's server lives only while the driver renews it (in local mode the driver's
+        // own JVM holds it, and it dies with the driver anyway).
+        LeaseWatch.watch(endpoint, plan.config().leaseTimeoutMs());
+      }
     }
     return new LaunchedServer(executorId, host, endpoint.origin(), endpoint.url());
   }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /_serving/<instance>/requests?after=A&upTo=B}: the waiting requests of a seq
  *       range as a {@link RequestBatch}, for a reader in another JVM. With {@code
  *       &index=I&count=K&waitMs=W} only the seqs s with (s - 1) mod K = I, and a long-poll: when
- *       none of them is admitted yet the answer waits up to W ms for the first (without holding
- *       the event loop), so an idle continuous partition costs about one call per W ms
+ *       none of them is admitted yet the answer waits up to W ms for the first (without holding the
+ *       event loop), so an idle continuous partition costs about one call per W ms
  *   <li>{@code POST /_serving/<instance>/replies}: a {@link ReplyBatch} from another JVM
  *   <li>{@code GET /_serving/<instance>/status}: the last admitted seq and the counters, as JSON;
  *       also renews the instance's lease
@@ -60,8 +60,8 @@ public final class InternalApi {
   static final long MAX_WAIT_MS = 10_000;
 
   /**
-   * Answers one internal call. Completes at once except for a long-poll of the requests call,
-   * which completes from the admission that brings its seq (or its timeout).
+   * Answers one internal call. Completes at once except for a long-poll of the requests call, which
+   * completes from the admission that brings its seq (or its timeout).
    */
   CompletableFuture<Reply> handle(FullHttpRequest request, String path, QueryStringDecoder uri) {
     String rest = path.substring(PREFIX.length());
@@ -284,7 +284,8 @@ public final class InternalApi {
     long waitMs;
     try {
       slice = Slice.parse(uri);
-      waitMs = Math.min(MAX_WAIT_MS, Math.max(0, Long.parseLong(uri.parameters().get("waitMs").get(0))));
+      waitMs =
+          Math.min(MAX_WAIT_MS, Math.max(0, Long.parseLong(uri.parameters().get("waitMs").get(0))));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ErrorReplies.badRequest(BAD_SLICE));
     }

@@ -26,6 +26,7 @@ final class RequestCursor {
 
   private final String origin;
   private final String secret;
+  private final String registry;
   private final int index;
   private final int count;
   private final ServingEndpoint local;
@@ -33,10 +34,11 @@ final class RequestCursor {
   private long last;
   private boolean gone;
 
-  RequestCursor(String origin, String secret, int index, int count, long lastSeq) {
+  RequestCursor(String origin, String secret, String registry, int index, int count, long lastSeq) {
     this(
         origin,
         secret,
+        registry,
         index,
         count,
         lastSeq,
@@ -45,9 +47,16 @@ final class RequestCursor {
 
   /** With {@code local} null, reads through the internal endpoint even in the server's JVM. */
   RequestCursor(
-      String origin, String secret, int index, int count, long lastSeq, ServingEndpoint local) {
+      String origin,
+      String secret,
+      String registry,
+      int index,
+      int count,
+      long lastSeq,
+      ServingEndpoint local) {
     this.origin = origin;
     this.secret = secret;
+    this.registry = registry;
     this.index = index;
     this.count = count;
     this.last = lastSeq;
@@ -83,7 +92,8 @@ final class RequestCursor {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     while (true) {
       RequestRecord r = local != null ? nextLocal(deadline) : nextRemote(deadline);
-      if (r != null || System.nanoTime() - deadline >= 0) {
+      // Less than a millisecond left: another call could only return at once, empty.
+      if (r != null || deadline - System.nanoTime() < 1_000_000L) {
         return r;
       }
     }
@@ -108,10 +118,11 @@ final class RequestCursor {
     if (fetched.isEmpty() && !gone) {
       long from = last;
       long upTo = from + (long) REMOTE_WINDOW * count;
-      long waitMs = Math.min(LONG_POLL_MS, Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+      long waitMs =
+          Math.min(LONG_POLL_MS, Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
       // Only this partition's seqs, and the server waits for the next one: no polling loop here.
       RemoteRequests.Fetched f =
-          RemoteRequests.poll(origin, secret, from, upTo, index, count, waitMs);
+          RemoteRequests.poll(origin, secret, registry, from, upTo, index, count, waitMs);
       gone = f.lastSeq() < 0;
       for (RequestBatch.Entry e : f.entries()) {
         fetched.add(new RequestRecord(e.seq(), e.request()));

@@ -1,0 +1,57 @@
+package org.sparkserving.cluster;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A driver thread that renews the lease of every executor server of one distributed service, every
+ * third of {@code leaseTimeout}, whether or not triggers run (continuous mode and idle services
+ * make no other calls). The calls go out in parallel and the thread never waits for them, so a hung
+ * executor cannot delay the renewal of the others.
+ */
+final class LeaseRenewer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseRenewer.class);
+
+  private final Thread thread;
+  private final long intervalMs;
+  private final Supplier<List<String>> origins;
+  private final ExecutorCalls calls;
+  private volatile boolean closed;
+
+  LeaseRenewer(
+      String name, long leaseTimeoutMs, Supplier<List<String>> origins, ExecutorCalls calls) {
+    this.intervalMs = Math.max(1, leaseTimeoutMs / 3);
+    this.origins = origins;
+    this.calls = calls;
+    this.thread = new Thread(this::run, "serving-lease-" + name);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        calls.renewLeases(origins.get());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot renew leases on {}: {}", thread.getName(), e.toString());
+      }
+      try {
+        Thread.sleep(intervalMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}
