@@ -24,7 +24,7 @@ import org.sparkserving.testing.Http;
  */
 class LeaseWatchTest {
 
-  private static final long LEASE_MS = 600;
+  private static final long LEASE_MS = 2000;
 
   private ServingEndpoint endpoint;
 
@@ -47,7 +47,15 @@ class LeaseWatchTest {
     ServingEndpoint e = open();
     int port = URI.create(e.url()).getPort();
     CompletableFuture<HttpResponse<String>> waiting = Http.postAsync(e.url(), "anyone?");
-    Await.until(Duration.ofSeconds(10), "a waiting client", () -> e.pending() == 1);
+    // Renewed until the client waits; from then on nobody renews.
+    Await.until(
+        Duration.ofSeconds(10),
+        "a waiting client",
+        () -> {
+          e.renewLease();
+          return e.pending() == 1;
+        });
+    e.renewLease();
     long start = System.nanoTime();
 
     Await.until(Duration.ofSeconds(30), "the lease to end the server", e::isStopped);
@@ -66,9 +74,22 @@ class LeaseWatchTest {
   @Test
   void renewalsKeepTheServerServing() throws Exception {
     ServingEndpoint e = open();
-    long until = System.nanoTime() + 4 * LEASE_MS * 1_000_000L;
+    long until = System.nanoTime() + 5 * LEASE_MS * 1_000_000L / 2;
     while (System.nanoTime() < until) {
       e.renewLease();
+      Thread.sleep(LEASE_MS / 6);
+    }
+    assertThat(e.isStopped()).isFalse();
+  }
+
+  @Test
+  void renewalsOverTheInternalEndpointKeepTheServerServing() throws Exception {
+    ServingEndpoint e = open();
+    long until = System.nanoTime() + 5 * LEASE_MS * 1_000_000L / 2;
+    while (System.nanoTime() < until) {
+      org.sparkserving.routing.RemoteServers.renewLease(
+              e.origin(), e.secret(), Duration.ofSeconds(5))
+          .get(10, TimeUnit.SECONDS);
       Thread.sleep(LEASE_MS / 6);
     }
     assertThat(e.isStopped()).isFalse();
