@@ -125,8 +125,11 @@ final class ExecutorCalls {
     }
   }
 
-  /** Renews every server's lease; does not wait. */
-  void renewLeases(List<String> origins) {
+  /**
+   * Renews every server's lease; does not wait. A renewal still in flight after {@code timeout} is
+   * abandoned, so a call stuck on a bad connection does not hold back the next one.
+   */
+  void renewLeases(List<String> origins, Duration timeout) {
     for (String origin : origins) {
       ServingEndpoint local = local(origin);
       if (local != null) {
@@ -137,7 +140,7 @@ final class ExecutorCalls {
       if (call == null || call.isDone()) {
         leaseCalls.put(
             origin,
-            RemoteServers.renewLease(origin, secret, CALL_TIMEOUT)
+            RemoteServers.renewLease(origin, secret, timeout)
                 .whenComplete((r, error) -> failed(origin, "lease", error)));
       }
     }

@@ -37,7 +37,7 @@ final class LeaseRenewer implements AutoCloseable {
   private void run() {
     while (!closed) {
       try {
-        calls.renewLeases(origins.get());
+        calls.renewLeases(origins.get(), java.time.Duration.ofMillis(intervalMs));
       } catch (RuntimeException e) {
         LOG.warn("Cannot renew leases on {}: {}", thread.getName(), e.toString());
       }
