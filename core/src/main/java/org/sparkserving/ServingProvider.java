@@ -35,6 +35,10 @@ import org.sparkserving.api.ServingSchema;
  *   <li>{@code replyTimeout} (default {@code 60s}): wait for a reply; then 504
  *   <li>{@code maxRequestsPerTrigger} (default 10000): most requests in one micro-batch
  *   <li>{@code serverThreads} (default: processors, 2 to 8): Netty worker threads
+ *   <li>{@code executorCallTimeout} (default {@code 1s}): distributed mode, how long the driver
+ *       waits for an executor's server on a per-trigger call (made to all in parallel)
+ *   <li>{@code leaseTimeout} (default {@code 30s}): distributed mode, an executor's server stops
+ *       itself when the driver has not renewed its lease for this long
  * </ul>
  *
  * <p>Sink options: {@code replyCol} (default {@code reply}), {@code idCol} (default {@code id}),

@@ -1,10 +1,12 @@
 package org.sparkserving;
 
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.streaming.ReportsSinkMetrics;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.WriteBuilder;
 import org.apache.spark.sql.types.StructType;
@@ -21,9 +23,12 @@ import org.sparkserving.source.ServingScan;
  * seed's {@code Distributed*} class names default {@code mode} to distributed), so parsing them
  * again would silently serve in head-node mode.
  */
-final class ServingTable implements SupportsRead, SupportsWrite {
+final class ServingTable implements SupportsRead, SupportsWrite, ReportsSinkMetrics {
 
   private final ServingConfig config;
+
+  /** The write built on this table when it is a query's sink, for its progress metrics. */
+  private volatile ServingWrite write;
 
   ServingTable(ServingConfig config) {
     this.config = config;
@@ -56,11 +61,20 @@ final class ServingTable implements SupportsRead, SupportsWrite {
 
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
-    return new ServingWrite(config, info.schema());
+    ServingWrite built = new ServingWrite(config, info.schema());
+    write = built;
+    return built;
   }
 
   /** The options this table was made with. */
   ServingConfig config() {
     return config;
+  }
+
+  /** The sink's counters in the query's progress (Spark asks the sink table after each batch). */
+  @Override
+  public Map<String, String> metrics() {
+    ServingWrite w = write;
+    return w == null ? Map.of() : w.metrics();
   }
 }

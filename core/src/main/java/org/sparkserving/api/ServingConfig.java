@@ -38,6 +38,8 @@ public final class ServingConfig implements java.io.Serializable {
   private final int serverThreads;
   private final String replyCol;
   private final String idCol;
+  private final long executorCallTimeoutMs;
+  private final long leaseTimeoutMs;
 
   private ServingConfig(Map<String, String> options) {
     Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -90,6 +92,11 @@ public final class ServingConfig implements java.io.Serializable {
             256);
     this.replyCol = o.getOrDefault(ServingOptions.REPLY_COL, ServingOptions.DEFAULT_REPLY_COL);
     this.idCol = o.getOrDefault(ServingOptions.ID_COL, ServingOptions.DEFAULT_ID_COL);
+    this.executorCallTimeoutMs =
+        timeOption(
+            o, ServingOptions.EXECUTOR_CALL_TIMEOUT, ServingOptions.DEFAULT_EXECUTOR_CALL_TIMEOUT);
+    this.leaseTimeoutMs =
+        timeOption(o, ServingOptions.LEASE_TIMEOUT, ServingOptions.DEFAULT_LEASE_TIMEOUT);
   }
 
   /** Parses options (keys in any case). */
@@ -231,6 +238,16 @@ public final class ServingConfig implements java.io.Serializable {
 
   public String idCol() {
     return idCol;
+  }
+
+  /** How long the driver waits for an executor's server on a per-trigger call, in ms. */
+  public long executorCallTimeoutMs() {
+    return executorCallTimeoutMs;
+  }
+
+  /** How long an executor's server lives without a lease renewal from the driver, in ms. */
+  public long leaseTimeoutMs() {
+    return leaseTimeoutMs;
   }
 
   public EndpointLimits limits() {

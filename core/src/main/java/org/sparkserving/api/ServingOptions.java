@@ -90,4 +90,22 @@ public final class ServingOptions {
   public static final String ID_COL = "idCol";
 
   public static final String DEFAULT_ID_COL = "id";
+
+  /**
+   * Source, distributed mode: how long the driver waits for an executor's server on its per-trigger
+   * calls (status, stop), made to every server in parallel; a server that has not answered keeps
+   * its previous offset for that trigger (ms, or a time such as 500ms, 2s).
+   */
+  public static final String EXECUTOR_CALL_TIMEOUT = "executorCallTimeout";
+
+  public static final String DEFAULT_EXECUTOR_CALL_TIMEOUT = "1s";
+
+  /**
+   * Source, distributed mode: an executor's server stops itself (waiting clients get 503, its port
+   * is freed) when the driver has not renewed its lease for this long; the driver renews every
+   * third of it (ms, or a time such as 10s, 1m).
+   */
+  public static final String LEASE_TIMEOUT = "leaseTimeout";
+
+  public static final String DEFAULT_LEASE_TIMEOUT = "30s";
 }

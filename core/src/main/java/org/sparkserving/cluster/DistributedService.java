@@ -9,15 +9,11 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkserving.api.ServingConfig;
-import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InstanceIdentity;
 import org.sparkserving.http.InternalApi;
-import org.sparkserving.http.Origins;
 import org.sparkserving.http.PeerAddress;
 import org.sparkserving.http.ServiceDirectory;
-import org.sparkserving.http.ServingEndpoint;
-import org.sparkserving.routing.RemoteServers;
 import org.sparkserving.routing.ServiceSecrets;
 
 /**
@@ -34,9 +30,11 @@ public final class DistributedService {
   private final Map<String, LaunchedServer> servers = new ConcurrentHashMap<>();
   private final HttpServers.Held registry;
   private final ServiceDirectory.Listing listing;
+  private final ExecutorCalls calls;
+  private final LeaseRenewer leases;
+  private final EndpointHealth health;
   private volatile ExecutorTracker tracker;
   private ServerLauncher launcher;
-  private final EndpointHealth health;
 
   private DistributedService(ServingConfig config, PeerAddress driver) {
     this.config = config;
@@ -50,9 +48,17 @@ public final class DistributedService {
             config.registryPort(),
             driver);
     this.listing = new ServiceDirectory.Listing(registry.address(), this::urls);
-    this.health =
-        new EndpointHealth(
-            config.name(), plan.secret(), config.registryHealthTimeoutMs(), this::servers);
+    this.calls =
+        new ExecutorCalls(
+            config.name(), plan.secret(), config.executorCallTimeoutMs(), this::serverGone);
+    this.health = new EndpointHealth(config.name(), config.registryHealthTimeoutMs(), calls);
+    // One round of calls renews the leases and is the registry's health probe, so it runs often
+    // enough for both.
+    long renewEveryMs =
+        Math.max(1, Math.min(config.leaseTimeoutMs() / 3, config.registryHealthTimeoutMs() / 4));
+    this.leases =
+        new LeaseRenewer(
+            config.name(), renewEveryMs, this::origins, calls, () -> health.review(servers()));
   }
 
   /**
@@ -78,6 +84,7 @@ public final class DistributedService {
               },
               service::register);
       service.tracker = ExecutorTracker.start(spark.sparkContext(), service::executorsChanged);
+      service.leases.start();
       service.launcher.start();
       service.awaitServers(waitMs);
     } catch (RuntimeException | InterruptedException e) {
@@ -136,6 +143,39 @@ public final class DistributedService {
     launcher.wake();
   }
 
+  /**
+   * A server answered 410: it no longer runs although its executor does (its lease expired while
+   * the driver could not reach it, or it was stopped). Forget it so the launcher starts a new one.
+   */
+  private void serverGone(String origin) {
+    boolean removed =
+        servers.values().removeIf(s -> s.origin().equals(origin) && tracker.isLive(s.executorId()));
+    if (removed) {
+      LOG.warn("Service '{}' lost its server {}; starting a new one", config.name(), origin);
+      if (launcher != null) {
+        launcher.wake();
+      }
+    }
+  }
+
+  private List<String> origins() {
+    return servers.values().stream().map(LaunchedServer::origin).toList();
+  }
+
+  /**
+   * The status of each live server (its last admitted seq and counters), asked in parallel with a
+   * wait of at most {@code executorCallTimeout}; a server that has not answered yet is left out or
+   * keeps the status it last answered.
+   */
+  public Map<String, Map<String, Long>> statuses() {
+    return calls.statuses(servers().stream().map(LaunchedServer::origin).toList());
+  }
+
+  /** Lets a server release the requests up to {@code upToSeq}; never waits for it. */
+  public void commit(String origin, long upToSeq) {
+    calls.commit(origin, upToSeq);
+  }
+
   /** The servers of live executors. */
   public List<LaunchedServer> servers() {
     List<LaunchedServer> out = new ArrayList<>();
@@ -176,21 +216,8 @@ public final class DistributedService {
     if (tracker != null) {
       tracker.stop();
     }
-    health.close();
-    for (LaunchedServer s : servers.values()) {
-      ServingEndpoint local = HttpServers.findInstance(Origins.instanceId(s.origin()));
-      if (local != null) {
-        // In this JVM (local mode): stop it here, so its port is free when stop() returns.
-        local.stop(ErrorReplies.ended(local.name(), failure));
-        continue;
-      }
-      try {
-        RemoteServers.stop(s.origin(), plan.secret(), failure);
-      } catch (Exception e) {
-        LOG.info(
-            "Server {} of '{}' did not stop cleanly: {}", s.url(), config.name(), e.toString());
-      }
-    }
+    leases.close();
+    calls.stopAll(origins(), failure);
     servers.clear();
     ServiceDirectory.unlist(config.name(), listing);
     plan.retire();

@@ -29,6 +29,11 @@ final class ExecutorServers {
               plan.config().limits(),
               plan.config().serverThreads(),
               SparkAddresses.executor(env));
+      if (!"driver".equals(executorId)) {
+        // An executor's server lives only while the driver renews it (in local mode the driver's
+        // own JVM holds it, and it dies with the driver anyway).
+        LeaseWatch.watch(endpoint, plan.config().leaseTimeoutMs());
+      }
     }
     return new LaunchedServer(executorId, host, endpoint.origin(), endpoint.url());
   }

@@ -11,6 +11,7 @@ public final class EndpointMetrics {
   final LongAdder duplicateReplies = new LongAdder();
   final LongAdder unknownReplies = new LongAdder();
   final LongAdder forgedCalls = new LongAdder();
+  final LongAdder requestsCalls = new LongAdder();
 
   public long admitted() {
     return admitted.sum();
@@ -42,5 +43,13 @@ public final class EndpointMetrics {
   /** Internal calls refused for a missing or wrong secret. */
   public long forgedCalls() {
     return forgedCalls.sum();
+  }
+
+  /**
+   * Internal {@code requests} calls served: remote readers pulling requests (a long-poll in the
+   * continuous and real-time triggers, so an idle partition makes about one a second).
+   */
+  public long requestsCalls() {
+    return requestsCalls.sum();
   }
 }

@@ -7,9 +7,12 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +24,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /_serving/<instance>/requests?after=A&upTo=B}: the waiting requests of a seq
- *       range as a {@link RequestBatch}, for a reader in another JVM
+ *       range as a {@link RequestBatch}, for a reader in another JVM. With {@code
+ *       &index=I&count=K&waitMs=W} only the seqs s with (s - 1) mod K = I, and a long-poll: when
+ *       none of them is admitted yet the answer waits up to W ms for the first (without holding the
+ *       event loop), so an idle continuous partition costs about one call per W ms
  *   <li>{@code POST /_serving/<instance>/replies}: a {@link ReplyBatch} from another JVM
- *   <li>{@code GET /_serving/<instance>/status}: the last admitted seq and the counters, as JSON
+ *   <li>{@code GET /_serving/<instance>/status}: the last admitted seq and the counters, as JSON;
+ *       also renews the instance's lease
+ *   <li>{@code POST /_serving/<instance>/lease}: the driver renews the instance's lease (an
+ *       executor's server stops itself when no renewal came for {@code leaseTimeout})
  *   <li>{@code POST /_serving/<instance>/commit?upTo=N}: a batch ending at N was committed
  *   <li>{@code POST /_serving/<instance>/stop[?failure=reason]}: the query stopped (or failed);
  *       answer 503 (or 500 with the reason) and leave the port
@@ -47,7 +56,29 @@ public final class InternalApi {
     this.server = server;
   }
 
-  Reply handle(FullHttpRequest request, String path, QueryStringDecoder uri) {
+  /** The longest a requests call may wait for its first seq. */
+  static final long MAX_WAIT_MS = 10_000;
+
+  /**
+   * Answers one internal call. Completes at once except for a long-poll of the requests call, which
+   * completes from the admission that brings its seq (or its timeout).
+   */
+  CompletableFuture<Reply> handle(FullHttpRequest request, String path, QueryStringDecoder uri) {
+    String rest = path.substring(PREFIX.length());
+    int slash = rest.indexOf('/');
+    if (slash > 0
+        && Call.of(rest.substring(slash + 1), request.method()) == Call.REQUESTS
+        && uri.parameters().containsKey("waitMs")) {
+      ServingEndpoint endpoint = HttpServers.findInstance(rest.substring(0, slash));
+      Reply refused = refusal(request, rest.substring(0, slash), endpoint);
+      return refused != null
+          ? CompletableFuture.completedFuture(refused)
+          : longPollRequests(uri, endpoint);
+    }
+    return CompletableFuture.completedFuture(answer(request, path, uri));
+  }
+
+  private Reply answer(FullHttpRequest request, String path, QueryStringDecoder uri) {
     String rest = path.substring(PREFIX.length());
     if (rest.equals("health")) {
       StringJoiner names = new StringJoiner(",", "[", "]");
@@ -69,8 +100,25 @@ public final class InternalApi {
       return ErrorReplies.notFound(path);
     }
     ServingEndpoint endpoint = HttpServers.findInstance(rest.substring(0, slash));
+    Reply refused = refusal(request, rest.substring(0, slash), endpoint);
+    if (refused != null) {
+      return refused;
+    }
+    return switch (kind) {
+      case REPLIES -> acceptReplies(request, endpoint);
+      case REQUESTS -> serveRequests(uri, endpoint);
+      case STATUS -> status(endpoint);
+      case COMMIT -> commit(uri, endpoint);
+      case STOP -> stop(uri, endpoint);
+      case LEASE -> lease(endpoint);
+    };
+  }
+
+  /** 410 for an instance that is gone, 403 without its secret, else null. */
+  private static Reply refusal(
+      FullHttpRequest request, String instanceId, ServingEndpoint endpoint) {
     if (endpoint == null || endpoint.isStopped()) {
-      return ErrorReplies.gone(rest.substring(0, slash));
+      return ErrorReplies.gone(instanceId);
     }
     String secret = request.headers().get(SECRET_HEADER);
     if (secret == null
@@ -84,13 +132,7 @@ public final class InternalApi {
           request.headers().get("Host"));
       return ErrorReplies.forbidden();
     }
-    return switch (kind) {
-      case REPLIES -> acceptReplies(request, endpoint);
-      case REQUESTS -> serveRequests(uri, endpoint);
-      case STATUS -> status(endpoint);
-      case COMMIT -> commit(uri, endpoint);
-      case STOP -> stop(uri, endpoint);
-    };
+    return null;
   }
 
   private static final String SERVICES = "services";
@@ -108,7 +150,8 @@ public final class InternalApi {
     REPLIES("replies", HttpMethod.POST),
     STATUS("status", HttpMethod.GET),
     COMMIT("commit", HttpMethod.POST),
-    STOP("stop", HttpMethod.POST);
+    STOP("stop", HttpMethod.POST),
+    LEASE("lease", HttpMethod.POST);
 
     private final String path;
     private final HttpMethod method;
@@ -147,7 +190,14 @@ public final class InternalApi {
     return Reply.json("{\"name\":" + JsonStrings.quote(name) + ",\"endpoints\":" + list + "}");
   }
 
+  private static Reply lease(ServingEndpoint endpoint) {
+    endpoint.renewLease();
+    return Reply.json("{}");
+  }
+
   private static Reply status(ServingEndpoint endpoint) {
+    // Only the driver asks for status, so an answer proves it is alive: renew the lease too.
+    endpoint.renewLease();
     StringJoiner json = new StringJoiner(",", "{", "}");
     endpoint.status().forEach((k, v) -> json.add(JsonStrings.quote(k) + ":" + v));
     return Reply.json(json.toString());
@@ -174,22 +224,76 @@ public final class InternalApi {
     return Reply.json("{}");
   }
 
-  private static Reply serveRequests(QueryStringDecoder uri, ServingEndpoint endpoint) {
-    long after;
-    long upTo;
-    try {
-      after = Long.parseLong(uri.parameters().get("after").get(0));
-      upTo = Long.parseLong(uri.parameters().get("upTo").get(0));
-    } catch (RuntimeException e) {
-      return ErrorReplies.badRequest("'after' and 'upTo' must be seq numbers");
+  /** The seqs a requests call reads: (after, upTo], or one partition's slice of them. */
+  private record Slice(long after, long upTo, int index, int count) {
+
+    static Slice parse(QueryStringDecoder uri) {
+      Map<String, List<String>> p = uri.parameters();
+      long after = Long.parseLong(p.get("after").get(0));
+      long upTo = Long.parseLong(p.get("upTo").get(0));
+      int count = p.containsKey("count") ? Integer.parseInt(p.get("count").get(0)) : 1;
+      int index = p.containsKey("index") ? Integer.parseInt(p.get("index").get(0)) : 0;
+      if (count < 1 || index < 0 || index >= count || after < 0) {
+        throw new IllegalArgumentException("bad slice");
+      }
+      return new Slice(after, upTo, index, count);
     }
-    // The last admitted seq tells a remote reader which missing seqs ended and which are to come.
-    long last = endpoint.lastSeq();
-    return new Reply(
-        200,
-        Reply.BINARY,
-        java.util.Map.of(LAST_SEQ_HEADER, Long.toString(last)),
-        RequestBatch.encode(endpoint.read(after, Math.min(upTo, last))));
+
+    /** The first seq after {@code after} with (seq - 1) mod count = index. */
+    long first() {
+      return after + 1 + Math.floorMod(index - after, count);
+    }
+
+    Reply read(ServingEndpoint endpoint) {
+      // The last admitted seq tells a remote reader which missing seqs ended and which are to come.
+      long last = endpoint.lastSeq();
+      long to = Math.min(upTo, last);
+      List<Exchange> out = new ArrayList<>();
+      for (long seq = first(); seq <= to; seq += count) {
+        Exchange e = endpoint.waiting(seq);
+        if (e != null) {
+          out.add(e);
+        }
+      }
+      return new Reply(
+          200,
+          Reply.BINARY,
+          Map.of(LAST_SEQ_HEADER, Long.toString(last)),
+          RequestBatch.encode(out));
+    }
+  }
+
+  private static final String BAD_SLICE =
+      "'after' and 'upTo' must be seq numbers, 'index' from 0 to 'count' - 1, 'waitMs' a number";
+
+  private static Reply serveRequests(QueryStringDecoder uri, ServingEndpoint endpoint) {
+    Slice slice;
+    try {
+      slice = Slice.parse(uri);
+    } catch (RuntimeException e) {
+      return ErrorReplies.badRequest(BAD_SLICE);
+    }
+    endpoint.metrics().requestsCalls.increment();
+    return slice.read(endpoint);
+  }
+
+  /** A requests call that waits (up to waitMs) until the slice's first seq is admitted. */
+  private static CompletableFuture<Reply> longPollRequests(
+      QueryStringDecoder uri, ServingEndpoint endpoint) {
+    Slice slice;
+    long waitMs;
+    try {
+      slice = Slice.parse(uri);
+      waitMs =
+          Math.min(MAX_WAIT_MS, Math.max(0, Long.parseLong(uri.parameters().get("waitMs").get(0))));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(ErrorReplies.badRequest(BAD_SLICE));
+    }
+    endpoint.metrics().requestsCalls.increment();
+    return endpoint
+        .whenAdmitted(Math.min(slice.first(), slice.upTo()))
+        .completeOnTimeout(false, waitMs, TimeUnit.MILLISECONDS)
+        .thenApply(admitted -> slice.read(endpoint));
   }
 
   private static Reply acceptReplies(FullHttpRequest request, ServingEndpoint endpoint) {

@@ -18,7 +18,20 @@ public final class ReplyBatch {
 
   public void add(long seq, Reply reply) {
     entries.add(new Entry(seq, reply));
-    bytes += reply.body().length + 64;
+    bytes += encodedSize(reply);
+  }
+
+  /** About how many bytes {@code reply} takes in a batch: its body, headers and framing. */
+  public static long encodedSize(Reply reply) {
+    long size = reply.body().length + 64L;
+    if (reply.contentType() != null) {
+      size += reply.contentType().length() * 3L;
+    }
+    for (java.util.Map.Entry<String, String> h : reply.headers().entrySet()) {
+      // UTF-8 takes at most 3 bytes per char of a Java string.
+      size += 8 + 3L * (h.getKey().length() + h.getValue().length());
+    }
+    return size;
   }
 
   public int size() {

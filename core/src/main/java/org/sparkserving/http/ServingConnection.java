@@ -80,7 +80,8 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String path = uri.path();
     if (path.startsWith(InternalApi.PREFIX)) {
-      slot.fill(server.internalApi().handle(request, path, uri));
+      // Completes at once, except a remote reader's long-poll, which fills the slot later.
+      server.internalApi().handle(request, path, uri).thenAccept(slot::fill);
       return;
     }
     ServingEndpoint endpoint = internalOnly ? null : server.route(path);

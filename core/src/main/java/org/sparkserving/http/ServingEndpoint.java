@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -39,6 +40,18 @@ public final class ServingEndpoint {
 
   /** Guarded by admitLock: readers blocked in {@link #awaitAdmitted}. */
   private int waitingReaders;
+
+  /**
+   * Guarded by admitLock: remote long-polls waiting for a seq ({@link #whenAdmitted}), completed
+   * off the lock by whichever admission (or stop) reaches them.
+   */
+  private final List<AdmissionWaiter> admissionWaiters = new ArrayList<>();
+
+  /** A long-poll waiting for {@code seq}. */
+  private record AdmissionWaiter(long seq, CompletableFuture<Boolean> future) {}
+
+  /** When the driver last renewed this instance's lease ({@link System#nanoTime()}). */
+  private volatile long leaseRenewedNanos = System.nanoTime();
 
   private final ConcurrentHashMap<Long, Exchange> inFlight = new ConcurrentHashMap<>();
   private final long timeoutNanos;
@@ -172,6 +185,7 @@ public final class ServingEndpoint {
       return null;
     }
     Exchange exchange;
+    List<AdmissionWaiter> ready;
     synchronized (admitLock) {
       if (stopped) {
         pending.decrementAndGet();
@@ -187,8 +201,13 @@ public final class ServingEndpoint {
       if (waitingReaders > 0) {
         admitLock.notifyAll();
       }
+      ready = admissionWaiters.isEmpty() ? null : takeWaiters(seq);
     }
     metrics.admitted.increment();
+    if (ready != null) {
+      // Completed off the lock: a long-poll's continuation writes its reply.
+      ready.forEach(w -> w.future().complete(true));
+    }
     return exchange;
   }
 
@@ -225,6 +244,48 @@ public final class ServingEndpoint {
         waitingReaders--;
       }
     }
+  }
+
+  /**
+   * Completes with true once request {@code seq} has been admitted, or with false when the endpoint
+   * stopped first; never blocks. For remote long-polls, which must not hold a Netty event loop
+   * while they wait: the caller bounds the wait (e.g. {@code completeOnTimeout(false, ...)}).
+   */
+  public CompletableFuture<Boolean> whenAdmitted(long seq) {
+    synchronized (admitLock) {
+      if (lastSeq >= seq || stopped) {
+        return CompletableFuture.completedFuture(lastSeq >= seq);
+      }
+      // Drop waiters that timed out meanwhile, so an idle service keeps none.
+      admissionWaiters.removeIf(w -> w.future().isDone());
+      CompletableFuture<Boolean> future = new CompletableFuture<>();
+      admissionWaiters.add(new AdmissionWaiter(seq, future));
+      return future;
+    }
+  }
+
+  /** Called holding admitLock: removes and returns the waiters whose seq is now admitted. */
+  private List<AdmissionWaiter> takeWaiters(long upToSeq) {
+    List<AdmissionWaiter> ready = new ArrayList<>();
+    admissionWaiters.removeIf(
+        w -> {
+          boolean take = w.seq() <= upToSeq || w.future().isDone();
+          if (take) {
+            ready.add(w);
+          }
+          return take;
+        });
+    return ready;
+  }
+
+  /** The driver renewed this instance's lease (distributed mode; see {@code leaseTimeout}). */
+  public void renewLease() {
+    leaseRenewedNanos = System.nanoTime();
+  }
+
+  /** Milliseconds since the lease was last renewed (or since the instance started). */
+  public long msSinceLeaseRenewal() {
+    return (System.nanoTime() - leaseRenewedNanos) / 1_000_000L;
   }
 
   /** The request with this seq if it is still waiting and readable, else null. */
@@ -288,13 +349,17 @@ public final class ServingEndpoint {
    * (closing it when no other service uses it).
    */
   public void stop(Reply finalReply) {
+    List<AdmissionWaiter> waiters;
     synchronized (admitLock) {
       if (stopped) {
         return;
       }
       stopped = true;
       admitLock.notifyAll();
+      waiters = new ArrayList<>(admissionWaiters);
+      admissionWaiters.clear();
     }
+    waiters.forEach(w -> w.future().complete(false));
     sweeper.cancel(false);
     for (Exchange e : inFlight.values()) {
       e.complete(finalReply);

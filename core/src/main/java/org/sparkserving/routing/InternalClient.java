@@ -51,22 +51,23 @@ final class InternalClient {
     return send(request, secret, TIMEOUT);
   }
 
-  /**
-   * For calls on the driver's trigger path, where a hung executor must not stall the query: a
-   * server that does not answer in {@value #QUICK_TIMEOUT_MS} ms counts as unreachable this time.
-   */
-  static HttpResponse<byte[]> sendQuick(HttpRequest.Builder request, String secret)
-      throws IOException {
-    return send(request, secret, Duration.ofMillis(QUICK_TIMEOUT_MS));
+  /** A call without a secret (the open registry), waiting at most {@code timeout}. */
+  static HttpResponse<byte[]> plain(HttpRequest.Builder request, Duration timeout)
+      throws IOException, InterruptedException {
+    return CLIENT.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
-
-  private static final long QUICK_TIMEOUT_MS = 2000;
 
   /** Sends without blocking the caller. */
   static CompletableFuture<HttpResponse<byte[]>> sendAsync(
       HttpRequest.Builder request, String secret) {
+    return sendAsync(request, secret, TIMEOUT);
+  }
+
+  /** Sends without blocking the caller; the call fails after {@code timeout}. */
+  static CompletableFuture<HttpResponse<byte[]>> sendAsync(
+      HttpRequest.Builder request, String secret, Duration timeout) {
     return CLIENT.sendAsync(
-        request.timeout(TIMEOUT).header(InternalApi.SECRET_HEADER, secret).build(),
+        request.timeout(timeout).header(InternalApi.SECRET_HEADER, secret).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 

@@ -1,7 +1,9 @@
 package org.sparkserving.sink;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
 import org.apache.spark.sql.connector.write.SupportsTruncate;
 import org.apache.spark.sql.connector.write.Write;
@@ -31,6 +33,11 @@ public final class ServingWrite
 
   private final ServingConfig config;
   private final ReplyColumns columns;
+
+  /** Summed over the query's committed writer tasks, for the sink's progress metrics. */
+  private final LongAdder repliesSent = new LongAdder();
+
+  private final LongAdder undeliveredReplies = new LongAdder();
 
   public ServingWrite(ServingConfig config, StructType schema) {
     this.config = config;
@@ -83,7 +90,26 @@ public final class ServingWrite
   }
 
   @Override
-  public void commit(long epochId, WriterCommitMessage[] messages) {}
+  public void commit(long epochId, WriterCommitMessage[] messages) {
+    for (WriterCommitMessage m : messages) {
+      if (m instanceof ServingDataWriter.RepliesSent sent) {
+        repliesSent.add(sent.replies());
+        undeliveredReplies.add(sent.unroutable());
+      }
+    }
+  }
+
+  /**
+   * The sink's counters for the query's progress ({@code progress.sink.metrics}): {@code
+   * repliesSent} and {@code undeliveredReplies}, replies whose server could not be reached or was
+   * gone (their clients were answered 504 or had left), summed over the query's committed tasks.
+   */
+  public Map<String, String> metrics() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("repliesSent", Long.toString(repliesSent.sum()));
+    out.put("undeliveredReplies", Long.toString(undeliveredReplies.sum()));
+    return out;
+  }
 
   @Override
   public void abort(long epochId, WriterCommitMessage[] messages) {}

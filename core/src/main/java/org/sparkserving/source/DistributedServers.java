@@ -1,27 +1,20 @@
 package org.sparkserving.source;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 import org.sparkserving.api.ServingConfig;
 import org.sparkserving.cluster.DistributedService;
 import org.sparkserving.cluster.LaunchedServer;
-import org.sparkserving.http.HttpServers;
-import org.sparkserving.http.Origins;
-import org.sparkserving.http.ServingEndpoint;
-import org.sparkserving.routing.RemoteServers;
 
 /**
  * Distributed mode: a server in every executor. The driver reads each one's last seq and commits
- * through its internal endpoint (directly when it lives in the driver, as in local mode), and pins
- * each server's partitions to its executor.
+ * through its internal endpoint (directly when it lives in the driver, as in local mode), all
+ * servers in parallel with a bounded wait ({@code executorCallTimeout}), and pins each server's
+ * partitions to its executor.
  */
 final class DistributedServers implements ServiceServers {
-
-  private static final Logger LOG = LoggerFactory.getLogger(DistributedServers.class);
 
   /** How long a starting query waits for the executors' servers before its first batch. */
   private static final long START_WAIT_MS = 60_000;
@@ -36,52 +29,45 @@ final class DistributedServers implements ServiceServers {
     return new DistributedServers(DistributedService.start(config, START_WAIT_MS));
   }
 
+  /**
+   * The live servers. Their last seqs come from one parallel status round, made when the first of
+   * them is asked (so listing servers alone, as planning does, calls nobody).
+   */
   @Override
   public List<Server> live() {
+    Supplier<Map<String, Map<String, Long>>> round = new Round(service);
     List<Server> out = new ArrayList<>();
     for (LaunchedServer s : service.servers()) {
-      out.add(new ExecutorServer(s, service.secret()));
+      out.add(new ExecutorServer(s, service.secret(), round));
     }
     return out;
   }
 
   @Override
   public Server find(String origin) {
-    for (LaunchedServer s : service.servers()) {
+    for (Server s : live()) {
       if (s.origin().equals(origin)) {
-        return new ExecutorServer(s, service.secret());
+        return s;
       }
     }
     return null;
   }
 
   @Override
+  public String registryUrl() {
+    return service.registryUrl();
+  }
+
+  @Override
   public Map<String, String> metrics() {
-    List<Map<String, Long>> statuses = new ArrayList<>();
-    for (LaunchedServer s : service.servers()) {
-      Map<String, Long> status = status(s.origin(), service.secret());
-      if (status != null) {
-        statuses.add(status);
-      }
-    }
-    return ServerMetrics.report(statuses);
+    return ServerMetrics.report(new ArrayList<>(service.statuses().values()));
   }
 
   @Override
   public void commit(String origin, long seq) {
-    ServingEndpoint local = localEndpoint(origin);
-    if (local != null) {
-      local.commit(seq);
-      return;
-    }
-    if (find(origin) == null) {
-      return;
-    }
-    try {
-      RemoteServers.commit(origin, service.secret(), seq);
-    } catch (IOException e) {
+    if (find(origin) != null) {
       // Only releases memory early; the requests still end when answered or timed out.
-      LOG.debug("Cannot commit up to {} on {}: {}", seq, origin, e.toString());
+      service.commit(origin, seq);
     }
   }
 
@@ -90,32 +76,33 @@ final class DistributedServers implements ServiceServers {
     service.stop(failure);
   }
 
-  private static ServingEndpoint localEndpoint(String origin) {
-    ServingEndpoint e = HttpServers.findInstance(Origins.instanceId(origin));
-    return e == null || e.isStopped() ? null : e;
-  }
-
-  /** The server's status, or null when it cannot be reached right now. */
-  private static Map<String, Long> status(String origin, String secret) {
-    ServingEndpoint local = localEndpoint(origin);
-    if (local != null) {
-      return local.status();
-    }
-    try {
-      return RemoteServers.status(origin, secret);
-    } catch (IOException e) {
-      LOG.debug("No status from {}: {}", origin, e.toString());
-      return null;
-    }
-  }
-
   @Override
   public String toString() {
     return service.registryUrl();
   }
 
+  /** One status round of the service's servers, made at most once, on first use. */
+  private static final class Round implements Supplier<Map<String, Map<String, Long>>> {
+    private final DistributedService service;
+    private Map<String, Map<String, Long>> statuses;
+
+    Round(DistributedService service) {
+      this.service = service;
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, Long>> get() {
+      if (statuses == null) {
+        statuses = service.statuses();
+      }
+      return statuses;
+    }
+  }
+
   /** One executor's server. */
-  private record ExecutorServer(LaunchedServer server, String secret) implements Server {
+  private record ExecutorServer(
+      LaunchedServer server, String secret, Supplier<Map<String, Map<String, Long>>> round)
+      implements Server {
     @Override
     public String origin() {
       return server.origin();
@@ -123,7 +110,7 @@ final class DistributedServers implements ServiceServers {
 
     @Override
     public long lastSeq() {
-      Map<String, Long> status = status(server.origin(), secret);
+      Map<String, Long> status = round.get().get(server.origin());
       return status == null ? -1 : status.getOrDefault("lastSeq", -1L);
     }
 

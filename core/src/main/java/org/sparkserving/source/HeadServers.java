@@ -10,6 +10,7 @@ import org.sparkserving.cluster.SparkAddresses;
 import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InstanceIdentity;
+import org.sparkserving.http.InternalApi;
 import org.sparkserving.http.ServingEndpoint;
 
 /**
@@ -74,6 +75,12 @@ final class HeadServers implements ServiceServers {
   @Override
   public Server find(String origin) {
     return !endpoint.isStopped() && endpoint.origin().equals(origin) ? server : null;
+  }
+
+  /** The head server lists itself: when it refuses connections, the registry does too. */
+  @Override
+  public String registryUrl() {
+    return InternalApi.registryUrl(endpoint.address(), endpoint.name());
   }
 
   @Override

@@ -16,13 +16,17 @@ import org.sparkserving.source.ServingPartitionReader.RequestRecord;
  */
 final class RequestCursor {
 
-  /** How long one remote poll waits before asking again when nothing new was admitted. */
-  private static final long REMOTE_IDLE_MS = 2;
+  /**
+   * How long the server holds one remote long-poll when the partition has nothing new: an idle
+   * partition reading a remote server makes about one call per this many ms.
+   */
+  static final long LONG_POLL_MS = 1000;
 
   private static final int REMOTE_WINDOW = 256;
 
   private final String origin;
   private final String secret;
+  private final String registry;
   private final int index;
   private final int count;
   private final ServingEndpoint local;
@@ -30,10 +34,11 @@ final class RequestCursor {
   private long last;
   private boolean gone;
 
-  RequestCursor(String origin, String secret, int index, int count, long lastSeq) {
+  RequestCursor(String origin, String secret, String registry, int index, int count, long lastSeq) {
     this(
         origin,
         secret,
+        registry,
         index,
         count,
         lastSeq,
@@ -42,9 +47,16 @@ final class RequestCursor {
 
   /** With {@code local} null, reads through the internal endpoint even in the server's JVM. */
   RequestCursor(
-      String origin, String secret, int index, int count, long lastSeq, ServingEndpoint local) {
+      String origin,
+      String secret,
+      String registry,
+      int index,
+      int count,
+      long lastSeq,
+      ServingEndpoint local) {
     this.origin = origin;
     this.secret = secret;
+    this.registry = registry;
     this.index = index;
     this.count = count;
     this.last = lastSeq;
@@ -56,8 +68,19 @@ final class RequestCursor {
     return last;
   }
 
+  /**
+   * The first seq after {@link #last} that belongs to this partition. Computed from {@code last}
+   * whatever its residue, so a cursor that starts from any offset (0, or another partitioning's)
+   * stays on its own seqs.
+   */
   private long nextSeq() {
-    return last == 0 ? index + 1 : last + count;
+    return last + 1 + Math.floorMod(index - last, count);
+  }
+
+  /** The highest seq of this partition at or below {@code seq}, never below {@link #last}. */
+  private long lastOwnAtOrBelow(long seq) {
+    long own = seq - Math.floorMod(seq - 1 - index, count);
+    return Math.max(last, own);
   }
 
   /**
@@ -69,7 +92,8 @@ final class RequestCursor {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     while (true) {
       RequestRecord r = local != null ? nextLocal(deadline) : nextRemote(deadline);
-      if (r != null || System.nanoTime() - deadline >= 0) {
+      // Less than a millisecond left: another call could only return at once, empty.
+      if (r != null || deadline - System.nanoTime() < 1_000_000L) {
         return r;
       }
     }
@@ -92,25 +116,23 @@ final class RequestCursor {
 
   private RequestRecord nextRemote(long deadline) throws InterruptedException {
     if (fetched.isEmpty() && !gone) {
-      long from = last == 0 ? index : last;
+      long from = last;
+      long upTo = from + (long) REMOTE_WINDOW * count;
+      long waitMs =
+          Math.min(LONG_POLL_MS, Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+      // Only this partition's seqs, and the server waits for the next one: no polling loop here.
       RemoteRequests.Fetched f =
-          RemoteRequests.fetchWithLastSeq(
-              origin, secret, from, from + (long) REMOTE_WINDOW * count);
+          RemoteRequests.poll(origin, secret, registry, from, upTo, index, count, waitMs);
       gone = f.lastSeq() < 0;
       for (RequestBatch.Entry e : f.entries()) {
-        if ((e.seq() - 1) % count == index) {
-          fetched.add(new RequestRecord(e.seq(), e.request()));
-        }
+        fetched.add(new RequestRecord(e.seq(), e.request()));
       }
-      // Every seq of this partition up to the server's last admitted one is now read or ended.
-      long passed =
-          f.lastSeq() < nextSeq()
-              ? last
-              : f.lastSeq() - Math.floorMod(f.lastSeq() - 1 - index, count);
       if (fetched.isEmpty()) {
-        last = Math.max(last, Math.min(passed, from + (long) REMOTE_WINDOW * count));
-        Thread.sleep(
-            Math.min(REMOTE_IDLE_MS, Math.max(0, (deadline - System.nanoTime()) / 1_000_000L)));
+        // Every seq of this partition up to the server's last admitted one (within the window)
+        // is read or ended: pass them.
+        if (!gone) {
+          last = lastOwnAtOrBelow(Math.min(f.lastSeq(), upTo));
+        }
         return null;
       }
     }

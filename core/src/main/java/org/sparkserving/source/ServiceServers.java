@@ -29,6 +29,12 @@ interface ServiceServers {
   /** The live server with this origin, or null. */
   Server find(String origin);
 
+  /**
+   * Where the driver lists the service's live servers ({@code GET /_serving/services/<name>}): a
+   * reader whose server refuses connections asks it whether the server is gone or unreachable.
+   */
+  String registryUrl();
+
   /** Counters of the service's servers, summed, for the query's progress reports. */
   Map<String, String> metrics();
 

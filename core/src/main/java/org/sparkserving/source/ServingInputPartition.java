@@ -8,12 +8,14 @@ import org.apache.spark.sql.connector.read.InputPartition;
  *
  * @param origin the server instance, {@code host:port/instanceId}
  * @param secret the instance's secret, for reading through its internal endpoint from another JVM
+ * @param registry where the driver lists the service's live servers, asked when the server refuses
+ *     connections (null: do not ask)
  * @param fromSeq exclusive lower bound
  * @param toSeq inclusive upper bound
  * @param locations Spark locations to prefer (the server's executor), possibly empty
  */
 record ServingInputPartition(
-    String origin, String secret, long fromSeq, long toSeq, String[] locations)
+    String origin, String secret, String registry, long fromSeq, long toSeq, String[] locations)
     implements InputPartition {
 
   @Override

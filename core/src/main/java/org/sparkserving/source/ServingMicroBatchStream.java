@@ -91,7 +91,12 @@ class ServingMicroBatchStream
         long hi = from + count * (i + 1) / parts;
         partitions.add(
             new ServingInputPartition(
-                server.origin(), server.secret(), lo, hi, server.locations()));
+                server.origin(),
+                server.secret(),
+                servers.registryUrl(),
+                lo,
+                hi,
+                server.locations()));
       }
     }
     return partitions.toArray(new InputPartition[0]);

@@ -38,7 +38,8 @@ final class ServingPartitionReader implements PartitionReader<InternalRow> {
           .filter(r -> r.request() != null)
           .toList();
     }
-    return RemoteRequests.fetch(p.origin(), p.secret(), p.fromSeq(), p.toSeq()).stream()
+    return RemoteRequests.fetch(p.origin(), p.secret(), p.registry(), p.fromSeq(), p.toSeq())
+        .stream()
         .map(e -> new RequestRecord(e.seq(), e.request()))
         .toList();
   }

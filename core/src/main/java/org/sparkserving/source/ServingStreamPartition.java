@@ -7,7 +7,13 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * {@code index} of {@code count} reads the seqs congruent to it, after {@code lastSeq}.
  */
 record ServingStreamPartition(
-    String origin, String secret, int index, int count, long lastSeq, String[] locations)
+    String origin,
+    String secret,
+    String registry,
+    int index,
+    int count,
+    long lastSeq,
+    String[] locations)
     implements InputPartition {
 
   @Override
@@ -25,6 +31,6 @@ record ServingStreamPartition(
   }
 
   RequestCursor cursor() {
-    return new RequestCursor(origin, secret, index, count, lastSeq);
+    return new RequestCursor(origin, secret, registry, index, count, lastSeq);
   }
 }

@@ -21,6 +21,7 @@ final class StreamPartitions {
             new ServingStreamPartition(
                 server.origin(),
                 server.secret(),
+                servers.registryUrl(),
                 i,
                 numPartitions,
                 start.seq(key),

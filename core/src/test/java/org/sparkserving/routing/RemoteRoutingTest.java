@@ -46,7 +46,7 @@ class RemoteRoutingTest {
     Await.until(Duration.ofSeconds(5), "two admitted", () -> endpoint.lastSeq() == 2);
 
     RemoteRequests.Fetched fetched =
-        RemoteRequests.fetchWithLastSeq(endpoint.origin(), endpoint.secret(), 0, 10);
+        RemoteRequests.fetchWithLastSeq(endpoint.origin(), endpoint.secret(), null, 0, 10);
     assertThat(fetched.lastSeq()).isEqualTo(2);
     List<RequestBatch.Entry> entries = fetched.entries();
     assertThat(entries).extracting(RequestBatch.Entry::seq).containsExactly(1L, 2L);
@@ -76,6 +76,62 @@ class RemoteRoutingTest {
     router.flush();
     assertThat(router.unroutable()).isEqualTo(1);
 
-    assertThat(RemoteRequests.fetch(endpoint.address() + "/no-such-instance", "x", 0, 5)).isEmpty();
+    assertThat(RemoteRequests.fetch(endpoint.address() + "/no-such-instance", "x", null, 0, 5))
+        .isEmpty();
+  }
+
+  @Test
+  void manyLargeRepliesToOneServerTravelInCallsThatFitItsBodyLimit() {
+    // 40 replies of 64 KiB queued while the first call is in flight: 2.5 MiB for a server whose
+    // body limit is 1 MiB. One call holding them all would be refused with 413.
+    int n = 40;
+    String pad = "x".repeat(64 * 1024);
+    List<CompletableFuture<HttpResponse<String>>> clients = new java.util.ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      clients.add(Http.postAsync(endpoint.url(), "r" + i));
+      int admitted = i;
+      Await.until(Duration.ofSeconds(5), "admitted " + i, () -> endpoint.lastSeq() == admitted);
+    }
+    ReplyRouter router =
+        new ReplyRouter(Map.of(endpoint.instanceId(), endpoint.secret()), id -> null);
+    for (int i = 1; i <= n; i++) {
+      router.send(endpoint.origin(), i, Reply.text(i + pad));
+    }
+    router.flush();
+    assertThat(router.unroutable()).isZero();
+    for (int i = 1; i <= n; i++) {
+      assertThat(clients.get(i - 1).join().body()).isEqualTo(i + pad);
+    }
+  }
+
+  @Test
+  void aReaderThatCannotConnectToAListedServerFailsNamingItsAddress() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String refusing = "127.0.0.1:" + closed + "/gone.1";
+    // The driver still lists it (here: no registry to ask): the read fails, naming the address.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RemoteRequests.fetch(refusing, "s", null, 0, 5))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("127.0.0.1:" + closed)
+        .hasMessageContaining("still lists");
+
+    // A registry that lists a URL at that address: still listed after the grace period.
+    org.sparkserving.http.ServiceDirectory.Listing listing =
+        new org.sparkserving.http.ServiceDirectory.Listing(
+            endpoint.address(), () -> List.of("http://127.0.0.1:" + closed + "/ghost"));
+    org.sparkserving.http.ServiceDirectory.list("ghost", listing);
+    try {
+      String registry = org.sparkserving.http.InternalApi.registryUrl(endpoint.address(), "ghost");
+      assertThat(ServerListing.stillListed(registry, refusing, 300)).isTrue();
+      // The driver's registry no longer lists it (its executor was removed): an empty range.
+      String other = org.sparkserving.http.InternalApi.registryUrl(endpoint.address(), "remote");
+      assertThat(ServerListing.stillListed(other, refusing, 300)).isFalse();
+      assertThat(RemoteRequests.fetch(refusing, "s", other, 0, 5)).isEmpty();
+    } finally {
+      org.sparkserving.http.ServiceDirectory.unlist("ghost", listing);
+    }
   }
 }

@@ -52,10 +52,52 @@ class RequestCursorTest {
     assertThat(bodies(cursor(1, 2, 4, remote), 2)).containsExactly("r6");
   }
 
+  @ParameterizedTest(name = "remote={0}")
+  @ValueSource(booleans = {false, true})
+  void aCursorStartingFromAnotherResidueStaysOnItsOwnSeqs(boolean remote) throws Exception {
+    admit(6);
+    // Partition 1 of 2 owns the even seqs; an offset of 3 (not its own) must not lead it to 5.
+    assertThat(bodies(cursor(1, 2, 3, remote), 3)).containsExactly("r4", "r6");
+    assertThat(bodies(cursor(0, 2, 0, remote), 4)).containsExactly("r1", "r3", "r5");
+  }
+
+  @org.junit.jupiter.api.Test
+  void anIdleRemoteCursorLongPollsInsteadOfPolling() throws Exception {
+    RequestCursor remote = cursor(1, 2, 0, true);
+    long before = endpoint.metrics().requestsCalls();
+    assertThat(remote.next(2_500)).isNull();
+    long idleCalls = endpoint.metrics().requestsCalls() - before;
+    // About one call per second of waiting; polling every 2 ms made hundreds.
+    assertThat(idleCalls).isBetween(1L, 5L);
+
+    // A waiting long-poll returns as soon as the partition's own seq arrives, and only that one.
+    java.util.concurrent.CompletableFuture<RequestRecord> next =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return remote.next(20_000);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    admit(2);
+    RequestRecord r = next.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(r.seq()).isEqualTo(2);
+    assertThat(new String(r.request().body(), StandardCharsets.UTF_8)).isEqualTo("r2");
+  }
+
+  private void admit(int n) {
+    for (int i = 1; i <= n; i++) {
+      Http.postAsync(endpoint.url(), "r" + i);
+      int admitted = i;
+      Await.until(Duration.ofSeconds(5), "admitted " + i, () -> endpoint.lastSeq() == admitted);
+    }
+  }
+
   private RequestCursor cursor(int index, int count, long last, boolean remote) {
     return remote
-        ? new RequestCursor(endpoint.origin(), endpoint.secret(), index, count, last, null)
-        : new RequestCursor(endpoint.origin(), endpoint.secret(), index, count, last);
+        ? new RequestCursor(endpoint.origin(), endpoint.secret(), null, index, count, last, null)
+        : new RequestCursor(endpoint.origin(), endpoint.secret(), null, index, count, last);
   }
 
   /** Up to {@code max} request bodies, stopping early when none arrives within 300 ms. */
