@@ -42,7 +42,7 @@ public final class HttpServers {
       EndpointLimits limits,
       int workerThreads) {
     synchronized (HttpServers.class) {
-      HttpServer server = acquire(host, port, workerThreads);
+      HttpServer server = acquire(host, port, workerThreads, limits.server());
       boolean fresh = server.isIdle();
       try {
         ServingEndpoint endpoint = server.register(name, identity, limits);
@@ -61,11 +61,14 @@ public final class HttpServers {
     }
   }
 
-  /** The server on {@code host:port}, started unless this JVM already runs it (or port is 0). */
-  private static HttpServer acquire(String host, int port, int workerThreads) {
+  /**
+   * The server on {@code host:port}, started with {@code limits} unless this JVM already runs it
+   * (or port is 0); a running server keeps the limits it was started with.
+   */
+  private static HttpServer acquire(String host, int port, int workerThreads, ServerLimits limits) {
     HttpServer server = port == 0 ? null : SHARED.get(host + ":" + port);
     if (server == null) {
-      server = start(host, port, workerThreads);
+      server = start(host, port, workerThreads, limits);
       // Keyed by the bound port, so a service asking for it explicitly later joins this server.
       SHARED.put(host + ":" + server.port(), server);
     }
@@ -81,7 +84,7 @@ public final class HttpServers {
    */
   public static Held hold(String host, int port) {
     synchronized (HttpServers.class) {
-      HttpServer server = acquire(host, port, 1);
+      HttpServer server = acquire(host, port, 1, ServerLimits.DEFAULTS);
       server.hold();
       return new Held(
           server.advertisedAddress(),
@@ -102,9 +105,9 @@ public final class HttpServers {
    */
   public record Held(String address, Runnable release) {}
 
-  private static HttpServer start(String host, int port, int workerThreads) {
+  private static HttpServer start(String host, int port, int workerThreads, ServerLimits limits) {
     try {
-      return new HttpServer(host, port, workerThreads);
+      return new HttpServer(host, port, workerThreads, limits);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while binding " + host + ":" + port, e);

@@ -139,7 +139,9 @@ public final class ServingEndpoint {
 
   /**
    * The last admitted seq and the counters, by name ({@code lastSeq, pending, admitted, replied,
-   * timedOut, rejected, duplicateReplies}): what the driver reads and sums for progress reports.
+   * timedOut, rejected, duplicateReplies, abandoned}), then the counters of the HTTP server it runs
+   * on, named {@code server.*} (shared by every service on that server; see README, "Limits"): what
+   * the driver reads and sums for progress reports.
    */
   public Map<String, Long> status() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -150,6 +152,8 @@ public final class ServingEndpoint {
     out.put("timedOut", metrics.timedOut());
     out.put("rejected", metrics.rejected());
     out.put("duplicateReplies", metrics.duplicateReplies());
+    out.put("abandoned", metrics.abandoned());
+    server.connectionMetrics().report(out, server.bodyBudget());
     return out;
   }
 
@@ -272,6 +276,11 @@ public final class ServingEndpoint {
         e.releaseRequest();
       }
     }
+  }
+
+  /** A request's body was dropped: its bytes no longer count against maxPendingBytes. */
+  void releaseBody(int bytes) {
+    server.bodyBudget().release(bytes);
   }
 
   void forget(long seq) {
