@@ -92,7 +92,7 @@ public final class ServingOptions {
   /** Source: requests waiting for replies on one connection before it is no longer read. */
   public static final String MAX_PIPELINED_REQUESTS = "maxPipelinedRequests";
 
-  public static final String DEFAULT_MAX_PIPELINED_REQUESTS = "64";
+  public static final String DEFAULT_MAX_PIPELINED_REQUESTS = "16";
 
   /**
    * Source: reply bytes queued for one connection before the server stops reading it; a client that
@@ -100,11 +100,12 @@ public final class ServingOptions {
    */
   public static final String MAX_OUTBOUND_BYTES = "maxOutboundBytes";
 
-  public static final String DEFAULT_MAX_OUTBOUND_BYTES = "256k";
+  public static final String DEFAULT_MAX_OUTBOUND_BYTES = "64k";
 
   /**
-   * Source: request body bytes one server holds at once (arriving, or admitted and not yet in a
-   * committed batch or answered); past it 503 with Retry-After.
+   * Source: request bytes (bodies, and heads with their Java overhead) one server holds at once:
+   * arriving, or admitted and not yet in a committed batch or answered; past it 503 with
+   * Retry-After.
    */
   public static final String MAX_PENDING_BYTES = "maxPendingBytes";
 

@@ -16,13 +16,16 @@ public final class Exchange {
 
   /**
    * Dropped once the request's batch is committed: only the waiting client must live on. Dropped
-   * exactly once (through {@link #REQUEST}), which gives its body's bytes back to the server's
-   * budget (maxPendingBytes).
+   * exactly once (through {@link #REQUEST}), which gives its bytes back to the server's budget
+   * (maxPendingBytes).
    */
   private volatile ServingRequest request;
 
   private static final AtomicReferenceFieldUpdater<Exchange, ServingRequest> REQUEST =
       AtomicReferenceFieldUpdater.newUpdater(Exchange.class, ServingRequest.class, "request");
+
+  /** What the request counts against the server's maxPendingBytes until it is dropped. */
+  private final long heldBytes;
 
   /** System.nanoTime() after which the client gets 504; never decreases with seq. */
   private final long deadlineNanos;
@@ -32,7 +35,9 @@ public final class Exchange {
       ServingEndpoint endpoint,
       ServingRequest request,
       ResponseSlot slot,
-      long deadlineNanos) {
+      long deadlineNanos,
+      long heldBytes) {
+    this.heldBytes = heldBytes;
     this.seq = seq;
     this.endpoint = endpoint;
     this.request = request;
@@ -64,8 +69,8 @@ public final class Exchange {
 
   void releaseRequest() {
     ServingRequest dropped = REQUEST.getAndSet(this, null);
-    if (dropped != null) {
-      endpoint.releaseBody(dropped.body().length);
+    if (dropped != null && heldBytes > 0) {
+      endpoint.releaseBody(heldBytes);
     }
   }
 

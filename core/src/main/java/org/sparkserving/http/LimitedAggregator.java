@@ -27,8 +27,9 @@ import io.netty.util.ReferenceCountUtil;
  * refusal on, this handler drops everything, so no byte after it is ever executed.
  *
  * <p>Unlike Netty's HttpObjectAggregator it never writes a response itself (not even 100 Continue,
- * which {@link ServingConnection} sends in order), and it counts the bytes it buffers against the
- * server's maxPendingBytes as they arrive. Every field is confined to the event loop.
+ * which {@link ServingConnection} sends in order), and it counts a public request's head and the
+ * body bytes it buffers against the server's maxPendingBytes as they arrive ({@link HeldBytes});
+ * the reservation goes on with the request. Every field is confined to the event loop.
  */
 final class LimitedAggregator extends ChannelInboundHandlerAdapter {
 
@@ -49,7 +50,7 @@ final class LimitedAggregator extends ChannelInboundHandlerAdapter {
   private CompositeByteBuf body;
   private long limit;
 
-  /** Bytes of {@link #body} reserved in the budget (public requests only). */
+  /** Bytes reserved in the budget for the request being read: its head and body so far. */
   private long reserved;
 
   private boolean counted;
@@ -135,9 +136,13 @@ final class LimitedAggregator extends ChannelInboundHandlerAdapter {
     if (declared > limit) {
       return ErrorReplies.payloadTooLarge(limit);
     }
-    if (counted && declared > 0 && !budget.fits(declared)) {
-      server.connectionMetrics().refusedBodies.increment();
-      return ErrorReplies.bodiesOverBudget(budget.max());
+    if (counted) {
+      long head = HeldBytes.ofHead(request);
+      if (!budget.fits(head + Math.max(declared, 0)) || !budget.tryReserve(head)) {
+        server.connectionMetrics().refusedBodies.increment();
+        return ErrorReplies.bodiesOverBudget(budget.max());
+      }
+      reserved = head;
     }
     return null;
   }

@@ -111,17 +111,19 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
     if (timeouts != null) {
       timeouts.requestReceived();
     }
-    // The aggregator counted a public body against the server's budget; an admitted request
+    // The aggregator counted a public request against the server's budget; an admitted request
     // hands it on to its exchange, every other one gives it back here.
-    boolean counted = !InternalCallGate.isAuthenticated(request);
-    int bytes = request.content().readableBytes();
+    long held =
+        InternalCallGate.isAuthenticated(request)
+            ? 0
+            : HeldBytes.ofHead(request) + request.content().readableBytes();
     boolean kept = false;
     try {
-      kept = handle(request);
+      kept = handle(request, held);
     } finally {
       request.release();
-      if (counted && !kept) {
-        budget.release(bytes);
+      if (held > 0 && !kept) {
+        budget.release(held);
       }
     }
     if (slots.size() >= maxPipelined) {
@@ -169,7 +171,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** Routes and admits one request; true if its body now belongs to an admitted exchange. */
-  private boolean handle(FullHttpRequest request) {
+  private boolean handle(FullHttpRequest request, long held) {
     ResponseSlot slot = new ResponseSlot(this);
     slots.add(slot);
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -195,7 +197,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
             rawQuery(request.uri()),
             headers(request.headers()),
             ByteBufUtil.getBytes(request.content()));
-    if (endpoint.admit(admitted, slot) == null) {
+    if (endpoint.admit(admitted, slot, held) == null) {
       reject(slot, endpoint.rejection());
       return false;
     }

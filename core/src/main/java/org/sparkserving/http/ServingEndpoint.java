@@ -166,7 +166,7 @@ public final class ServingEndpoint {
    * Admits a request, or returns null when the service is overloaded or stopped (the caller then
    * answers with the reply that {@link #rejection()} gives).
    */
-  Exchange admit(ServingRequest request, ResponseSlot slot) {
+  Exchange admit(ServingRequest request, ResponseSlot slot, long heldBytes) {
     if (pending.incrementAndGet() > limits.maxPendingRequests()) {
       pending.decrementAndGet();
       metrics.rejected.increment();
@@ -181,7 +181,8 @@ public final class ServingEndpoint {
       long seq = lastSeq + 1;
       // Taken under the lock, so deadlines grow with seq and the sweeper can stop at the first
       // exchange not yet due.
-      exchange = new Exchange(seq, this, request, slot, System.nanoTime() + timeoutNanos);
+      exchange =
+          new Exchange(seq, this, request, slot, System.nanoTime() + timeoutNanos, heldBytes);
       slot.attach(exchange);
       inFlight.put(seq, exchange);
       lastSeq = seq;
@@ -278,8 +279,8 @@ public final class ServingEndpoint {
     }
   }
 
-  /** A request's body was dropped: its bytes no longer count against maxPendingBytes. */
-  void releaseBody(int bytes) {
+  /** A request was dropped: its bytes no longer count against maxPendingBytes. */
+  void releaseBody(long bytes) {
     server.bodyBudget().release(bytes);
   }
 
