@@ -2,7 +2,10 @@ package org.sparkserving.http;
 
 import java.util.function.Function;
 
-/** Plays the query in server-only tests: answers every admitted request, on a daemon thread. */
+/**
+ * Plays the query in server-only tests: answers every admitted request, on a daemon thread, except
+ * those its answer function returns null for (they stay waiting).
+ */
 final class AutoReplier implements AutoCloseable {
 
   private final Thread thread;
@@ -17,8 +20,9 @@ final class AutoReplier implements AutoCloseable {
                 long last = endpoint.lastSeq();
                 for (Exchange e : endpoint.read(done, last)) {
                   ServingRequest request = e.request();
-                  if (request != null) {
-                    endpoint.reply(e.seq(), answer.apply(request));
+                  Reply reply = request == null ? null : answer.apply(request);
+                  if (reply != null) {
+                    endpoint.reply(e.seq(), reply);
                   }
                 }
                 done = last;
