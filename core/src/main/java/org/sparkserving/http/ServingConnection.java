@@ -80,7 +80,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
 
   /** True while reading is paused for back-pressure (the request-read clock stops). */
   boolean readingPaused() {
-    return paused;
+    return paused || closing;
   }
 
   /** True while a request of this connection waits for its reply (the connection is not idle). */
@@ -101,6 +101,9 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof LimitedAggregator.Refusal refusal) {
+      if (timeouts != null) {
+        timeouts.requestReceived();
+      }
       refuse(refusal.reply());
       return;
     }
