@@ -44,7 +44,7 @@ import org.sparkserving.api.ServingSchema;
  *   <li>{@code maxPipelinedRequests} (default 16): per connection, before reading pauses
  *   <li>{@code maxOutboundBytes} (default {@code 64k}): unsent reply bytes per connection, before
  *       reading pauses
- *   <li>{@code maxPendingBytes} (default {@code 256m}): request bytes held; past it 503
+ *   <li>{@code maxPendingBytes} (default {@code 64m}): request bytes held; past it 503
  *   <li>{@code maxInternalRequestBytes} (default {@code 64m}): largest internal call body
  *   <li>{@code maxHeaderBytes} (default {@code 8k}): longest request line and header section
  * </ul>

@@ -109,7 +109,7 @@ public final class ServingOptions {
    */
   public static final String MAX_PENDING_BYTES = "maxPendingBytes";
 
-  public static final String DEFAULT_MAX_PENDING_BYTES = "256m";
+  public static final String DEFAULT_MAX_PENDING_BYTES = "64m";
 
   /** Source: largest body of an authenticated internal call (reply batches from other JVMs). */
   public static final String MAX_INTERNAL_REQUEST_BYTES = "maxInternalRequestBytes";

@@ -31,5 +31,5 @@ public record ServerLimits(
 
   /** The documented defaults (see {@code ServingOptions}). */
   public static final ServerLimits DEFAULTS =
-      new ServerLimits(10_000, 60_000, 30_000, 16, 64 << 10, 256L << 20, 64 << 20, 8192);
+      new ServerLimits(10_000, 60_000, 30_000, 16, 64 << 10, 64L << 20, 64 << 20, 8192);
 }
