@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * maxOutboundBytes of replies the client has not taken (the channel is not writable), it stops
  * reading the connection until replies drain. Replies not yet handed to Netty wait in their slots
  * while the channel is not writable, so a client that does not read holds at most maxOutboundBytes
- * (plus one reply) of Netty's buffers. After a {@link LimitedAggregator.Refusal} it reads nothing
+ * (plus one reply) of Netty's buffers. After a {@link LimitedAggregator.Refusal} it admits nothing
  * more, answers the refusal in its turn and closes the connection.
  */
 final class ServingConnection extends ChannelInboundHandlerAdapter {
@@ -80,7 +80,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
 
   /** True while reading is paused for back-pressure (the request-read clock stops). */
   boolean readingPaused() {
-    return paused || closing;
+    return paused;
   }
 
   /** True while a request of this connection waits for its reply (the connection is not idle). */
@@ -136,8 +136,10 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
 
   /** Answers {@code reply} in this request's turn, then closes: the rest is not read. */
   private void refuse(Reply reply) {
+    // Reading goes on (the handlers before this one drop every byte) until the refusal is
+    // written and the connection closed: closing a socket with unread bytes sends a reset, which
+    // can destroy the refusal before the client reads it. The request-read timeout bounds it.
     closing = true;
-    ctx.channel().config().setAutoRead(false);
     server.connectionMetrics().protocolErrors.increment();
     Map<String, String> headers = new LinkedHashMap<>(reply.headers());
     headers.put("Connection", "close");
