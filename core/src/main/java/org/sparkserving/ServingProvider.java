@@ -41,6 +41,20 @@ import org.sparkserving.api.ServingSchema;
  *       itself when the driver has not renewed its lease for this long
  * </ul>
  *
+ * <p>Server limits (README, "Limits"; a server keeps those of the service that started it):
+ *
+ * <ul>
+ *   <li>{@code maxConnections} (default 10000): open connections; a new one beyond is closed
+ *   <li>{@code idleTimeout} (default {@code 60s}): an idle (or non-reading) connection is closed
+ *   <li>{@code requestReadTimeout} (default {@code 30s}): time to receive a whole request
+ *   <li>{@code maxPipelinedRequests} (default 16): per connection, before reading pauses
+ *   <li>{@code maxOutboundBytes} (default {@code 64k}): unsent reply bytes per connection, before
+ *       reading pauses
+ *   <li>{@code maxPendingBytes} (default {@code 64m}): request bytes held; past it 503
+ *   <li>{@code maxInternalRequestBytes} (default {@code 64m}): largest internal call body
+ *   <li>{@code maxHeaderBytes} (default {@code 8k}): longest request line and header section
+ * </ul>
+ *
  * <p>Sink options: {@code replyCol} (default {@code reply}), {@code idCol} (default {@code id}),
  * {@code name} (optional; documents which service the query answers).
  *

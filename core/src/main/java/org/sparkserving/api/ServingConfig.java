@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.spark.network.util.JavaUtils;
 import org.sparkserving.http.EndpointLimits;
+import org.sparkserving.http.ServerLimits;
 
 /**
  * The serving options of one reader or writer, parsed and checked once. Every invalid value fails
@@ -40,6 +41,7 @@ public final class ServingConfig implements java.io.Serializable {
   private final String idCol;
   private final long executorCallTimeoutMs;
   private final long leaseTimeoutMs;
+  private final ServerLimits serverLimits;
 
   private ServingConfig(Map<String, String> options) {
     Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -97,6 +99,38 @@ public final class ServingConfig implements java.io.Serializable {
             o, ServingOptions.EXECUTOR_CALL_TIMEOUT, ServingOptions.DEFAULT_EXECUTOR_CALL_TIMEOUT);
     this.leaseTimeoutMs =
         timeOption(o, ServingOptions.LEASE_TIMEOUT, ServingOptions.DEFAULT_LEASE_TIMEOUT);
+    this.serverLimits = serverLimits(o);
+  }
+
+  private static ServerLimits serverLimits(Map<String, String> o) {
+    return new ServerLimits(
+        intOption(
+            o,
+            ServingOptions.MAX_CONNECTIONS,
+            ServingOptions.DEFAULT_MAX_CONNECTIONS,
+            1,
+            Integer.MAX_VALUE),
+        timeOption(o, ServingOptions.IDLE_TIMEOUT, ServingOptions.DEFAULT_IDLE_TIMEOUT),
+        timeOption(
+            o, ServingOptions.REQUEST_READ_TIMEOUT, ServingOptions.DEFAULT_REQUEST_READ_TIMEOUT),
+        intOption(
+            o,
+            ServingOptions.MAX_PIPELINED_REQUESTS,
+            ServingOptions.DEFAULT_MAX_PIPELINED_REQUESTS,
+            1,
+            Integer.MAX_VALUE),
+        (int)
+            bytesOption(
+                o, ServingOptions.MAX_OUTBOUND_BYTES, ServingOptions.DEFAULT_MAX_OUTBOUND_BYTES),
+        bytesOption(o, ServingOptions.MAX_PENDING_BYTES, ServingOptions.DEFAULT_MAX_PENDING_BYTES),
+        (int)
+            bytesOption(
+                o,
+                ServingOptions.MAX_INTERNAL_REQUEST_BYTES,
+                ServingOptions.DEFAULT_MAX_INTERNAL_REQUEST_BYTES),
+        (int)
+            bytesOption(
+                o, ServingOptions.MAX_HEADER_BYTES, ServingOptions.DEFAULT_MAX_HEADER_BYTES));
   }
 
   /** Parses options (keys in any case). */
@@ -250,7 +284,12 @@ public final class ServingConfig implements java.io.Serializable {
     return leaseTimeoutMs;
   }
 
+  /** The limits of the server this service starts (README, "Limits"). */
+  public ServerLimits serverLimits() {
+    return serverLimits;
+  }
+
   public EndpointLimits limits() {
-    return new EndpointLimits(maxPendingRequests, maxRequestBytes, replyTimeoutMs);
+    return new EndpointLimits(maxPendingRequests, maxRequestBytes, replyTimeoutMs, serverLimits);
   }
 }

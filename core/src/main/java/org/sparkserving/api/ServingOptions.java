@@ -81,6 +81,56 @@ public final class ServingOptions {
   /** Source: Netty worker threads per server. Default: the JVM's processors, from 2 to 8. */
   public static final String SERVER_THREADS = "serverThreads";
 
+  // Server limits: they bound what clients can make one server hold (README, "Limits"). Services
+  // sharing a port share its server, which keeps the limits of the service that started it.
+
+  /** Source: open connections per server; a new one beyond it is closed at once. */
+  public static final String MAX_CONNECTIONS = "maxConnections";
+
+  public static final String DEFAULT_MAX_CONNECTIONS = "10000";
+
+  /** Source: a connection with nothing to read, write or wait for is closed after this long. */
+  public static final String IDLE_TIMEOUT = "idleTimeout";
+
+  public static final String DEFAULT_IDLE_TIMEOUT = "60s";
+
+  /** Source: time to receive one whole request (head and body); a slower one is closed. */
+  public static final String REQUEST_READ_TIMEOUT = "requestReadTimeout";
+
+  public static final String DEFAULT_REQUEST_READ_TIMEOUT = "30s";
+
+  /** Source: requests waiting for replies on one connection before it is no longer read. */
+  public static final String MAX_PIPELINED_REQUESTS = "maxPipelinedRequests";
+
+  public static final String DEFAULT_MAX_PIPELINED_REQUESTS = "16";
+
+  /**
+   * Source: reply bytes queued for one connection before the server stops reading it; a client that
+   * takes none of them for idleTimeout is closed.
+   */
+  public static final String MAX_OUTBOUND_BYTES = "maxOutboundBytes";
+
+  public static final String DEFAULT_MAX_OUTBOUND_BYTES = "64k";
+
+  /**
+   * Source: request bytes (bodies, and heads with their Java overhead) one server holds at once:
+   * arriving, or admitted and not yet in a committed batch or answered; past it 503 with
+   * Retry-After.
+   */
+  public static final String MAX_PENDING_BYTES = "maxPendingBytes";
+
+  public static final String DEFAULT_MAX_PENDING_BYTES = "64m";
+
+  /** Source: largest body of an authenticated internal call (reply batches from other JVMs). */
+  public static final String MAX_INTERNAL_REQUEST_BYTES = "maxInternalRequestBytes";
+
+  public static final String DEFAULT_MAX_INTERNAL_REQUEST_BYTES = "64m";
+
+  /** Source: longest request line, and largest header section; longer gets 414 or 431. */
+  public static final String MAX_HEADER_BYTES = "maxHeaderBytes";
+
+  public static final String DEFAULT_MAX_HEADER_BYTES = "8k";
+
   /** Sink: the column whose value answers each request. Default {@value #DEFAULT_REPLY_COL}. */
   public static final String REPLY_COL = "replyCol";
 

@@ -12,6 +12,7 @@ public final class EndpointMetrics {
   final LongAdder unknownReplies = new LongAdder();
   final LongAdder forgedCalls = new LongAdder();
   final LongAdder requestsCalls = new LongAdder();
+  final LongAdder abandoned = new LongAdder();
 
   public long admitted() {
     return admitted.sum();
@@ -51,5 +52,10 @@ public final class EndpointMetrics {
    */
   public long requestsCalls() {
     return requestsCalls.sum();
+  }
+
+  /** Requests whose client closed its connection before the reply. */
+  public long abandoned() {
+    return abandoned.sum();
   }
 }

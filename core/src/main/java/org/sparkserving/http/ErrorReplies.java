@@ -77,6 +77,59 @@ public final class ErrorReplies {
     return error(403, "Forbidden", Map.of());
   }
 
+  /** 503: the server already holds maxPendingBytes of request bodies; retry shortly. */
+  public static Reply bodiesOverBudget(long maxPendingBytes) {
+    return error(
+        503,
+        "Service overloaded: "
+            + maxPendingBytes
+            + " bytes of request bodies already held (option maxPendingBytes)",
+        Map.of("Retry-After", "1"));
+  }
+
+  /** 417: an Expect header other than 100-continue (RFC 9110 section 10.1.1). */
+  public static Reply expectationFailed(String expect) {
+    return error(
+        417, "Unsupported Expect: " + abbreviate(expect) + " (only 100-continue)", Map.of());
+  }
+
+  /** 414: the request line is longer than maxHeaderBytes. */
+  public static Reply uriTooLong(int limit) {
+    return error(
+        414, "Request line longer than " + limit + " bytes (option maxHeaderBytes)", Map.of());
+  }
+
+  /** 431: the header section is larger than maxHeaderBytes. */
+  public static Reply headersTooLarge(int limit) {
+    return error(
+        431, "Request headers larger than " + limit + " bytes (option maxHeaderBytes)", Map.of());
+  }
+
+  /**
+   * The reply itself when {@code reply} can be sent as a final HTTP/1.1 response, else a 500 naming
+   * why: a final response has a status from 200 to 599 (1xx are interim responses, and a client
+   * waits on after one), and 204 and 304 carry no body (RFC 9110 sections 15.2, 15.3.5, 15.4.5).
+   */
+  static Reply checkFinal(Reply reply) {
+    int status = reply.status();
+    if (status < 200 || status > 599) {
+      return invalidReply(
+          "status "
+              + status
+              + (status >= 100 && status < 200
+                  ? " is an interim (1xx) status, not a final response"
+                  : " is outside 200-599"));
+    }
+    if ((status == 204 || status == 304) && reply.body().length > 0) {
+      return invalidReply("status " + status + " must not carry a body");
+    }
+    return reply;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+
   private static Reply error(int status, String message, Map<String, String> headers) {
     String body = "{\"error\":" + JsonStrings.quote(message) + ",\"status\":" + status + "}";
     return new Reply(status, Reply.JSON, headers, body.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package org.sparkserving.http;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One admitted request and its waiting client. It ends exactly once: by its reply, its timeout, the
@@ -13,8 +14,18 @@ public final class Exchange {
   private final ResponseSlot slot;
   private final AtomicBoolean done = new AtomicBoolean();
 
-  /** Dropped once the request's batch is committed: only the waiting client must live on. */
+  /**
+   * Dropped once the request's batch is committed: only the waiting client must live on. Dropped
+   * exactly once (through {@link #REQUEST}), which gives its bytes back to the server's budget
+   * (maxPendingBytes).
+   */
   private volatile ServingRequest request;
+
+  private static final AtomicReferenceFieldUpdater<Exchange, ServingRequest> REQUEST =
+      AtomicReferenceFieldUpdater.newUpdater(Exchange.class, ServingRequest.class, "request");
+
+  /** What the request counts against the server's maxPendingBytes until it is dropped. */
+  private final long heldBytes;
 
   /** System.nanoTime() after which the client gets 504; never decreases with seq. */
   private final long deadlineNanos;
@@ -24,7 +35,9 @@ public final class Exchange {
       ServingEndpoint endpoint,
       ServingRequest request,
       ResponseSlot slot,
-      long deadlineNanos) {
+      long deadlineNanos,
+      long heldBytes) {
+    this.heldBytes = heldBytes;
     this.seq = seq;
     this.endpoint = endpoint;
     this.request = request;
@@ -50,8 +63,15 @@ public final class Exchange {
     return deadlineNanos;
   }
 
+  ServingEndpoint endpoint() {
+    return endpoint;
+  }
+
   void releaseRequest() {
-    request = null;
+    ServingRequest dropped = REQUEST.getAndSet(this, null);
+    if (dropped != null && heldBytes > 0) {
+      endpoint.releaseBody(heldBytes);
+    }
   }
 
   /**
@@ -67,16 +87,20 @@ public final class Exchange {
     return true;
   }
 
-  /** Ends the exchange without writing anything: its client is gone. */
-  void abandon() {
-    end();
+  /**
+   * Ends the exchange without writing anything: its client is gone.
+   *
+   * @return true if this call ended it (the request was abandoned before its reply)
+   */
+  boolean abandon() {
+    return end();
   }
 
   private boolean end() {
     if (!done.compareAndSet(false, true)) {
       return false;
     }
-    request = null;
+    releaseRequest();
     endpoint.forget(seq);
     return true;
   }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -47,6 +48,9 @@ public final class HttpServer {
   private final Map<String, ServingEndpoint> endpoints = new ConcurrentHashMap<>();
   private final InternalApi internalApi = new InternalApi(this);
   private final AtomicInteger holders = new AtomicInteger();
+  private final ServerLimits limits;
+  private final ConnectionMetrics connectionMetrics = new ConnectionMetrics();
+  private final ByteBudget bodyBudget;
 
   /** Marks the connections of the internal-only listener (see {@link #internalAddress()}). */
   static final AttributeKey<Boolean> INTERNAL_ONLY = AttributeKey.valueOf("servingInternalOnly");
@@ -61,9 +65,12 @@ public final class HttpServer {
    */
   @SuppressWarnings(
       "deprecation") // NioEventLoopGroup: the one event loop API Netty 4.1 and 4.2 share
-  HttpServer(String host, int requestedPort, int workerThreads, PeerAddress peer)
+  HttpServer(
+      String host, int requestedPort, int workerThreads, ServerLimits limits, PeerAddress peer)
       throws InterruptedException {
     this.host = host;
+    this.limits = limits;
+    this.bodyBudget = new ByteBudget(limits.maxPendingBytes());
     String label = "serving-http-" + (requestedPort == 0 ? "any" : requestedPort);
     this.bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory(label + "-accept", true));
     this.workerGroup = new NioEventLoopGroup(workerThreads, new DefaultThreadFactory(label, true));
@@ -73,16 +80,28 @@ public final class HttpServer {
               .group(bossGroup, workerGroup)
               .channel(NioServerSocketChannel.class)
               .option(ChannelOption.SO_BACKLOG, 1024)
+              .handler(new ConnectionCap(limits.maxConnections(), connectionMetrics))
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(
+                      limits.maxOutboundBytes() / 2, limits.maxOutboundBytes()))
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      int maxHeader = limits.maxHeaderBytes();
                       ch.pipeline()
-                          .addLast(new HttpServerCodec())
+                          .addLast(
+                              new ConnectionTimeouts(
+                                  limits.idleTimeoutMs(),
+                                  limits.requestReadTimeoutMs(),
+                                  connectionMetrics))
+                          .addLast(new HttpServerCodec(maxHeader, maxHeader, 8192))
                           .addLast(new HttpServerKeepAliveHandler())
-                          .addLast(new LimitedAggregator(maxRequestBytes()))
+                          .addLast(new InternalCallGate())
+                          .addLast(new LimitedAggregator(HttpServer.this))
                           .addLast(new ServingConnection(HttpServer.this));
                     }
                   });
@@ -153,6 +172,25 @@ public final class HttpServer {
    */
   public String internalAddress() {
     return internalAddress;
+  }
+
+  /** The limits of this server: those of the service that started it. */
+  ServerLimits limits() {
+    return limits;
+  }
+
+  ConnectionMetrics connectionMetrics() {
+    return connectionMetrics;
+  }
+
+  /** Request body bytes held now, against maxPendingBytes. */
+  ByteBudget bodyBudget() {
+    return bodyBudget;
+  }
+
+  /** Connections open now. */
+  int openConnections() {
+    return connectionMetrics.open.get();
   }
 
   String scheme() {

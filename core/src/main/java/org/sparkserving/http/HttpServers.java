@@ -58,7 +58,7 @@ public final class HttpServers {
       int workerThreads,
       PeerAddress peer) {
     synchronized (HttpServers.class) {
-      HttpServer server = acquire(host, port, workerThreads, peer);
+      HttpServer server = acquire(host, port, workerThreads, limits.server(), peer);
       boolean fresh = server.isIdle();
       try {
         ServingEndpoint endpoint = server.register(name, identity, limits);
@@ -80,11 +80,15 @@ public final class HttpServers {
     }
   }
 
-  /** The server on {@code host:port}, started unless this JVM already runs it (or port is 0). */
-  private static HttpServer acquire(String host, int port, int workerThreads, PeerAddress peer) {
+  /**
+   * The server on {@code host:port}, started with {@code limits} unless this JVM already runs it
+   * (or port is 0); a running server keeps the limits it was started with.
+   */
+  private static HttpServer acquire(
+      String host, int port, int workerThreads, ServerLimits limits, PeerAddress peer) {
     HttpServer server = port == 0 ? null : SHARED.get(host + ":" + port);
     if (server == null) {
-      server = start(host, port, workerThreads, peer);
+      server = start(host, port, workerThreads, limits, peer);
       // Keyed by the bound port, so a service asking for it explicitly later joins this server.
       SHARED.put(host + ":" + server.port(), server);
     }
@@ -108,7 +112,7 @@ public final class HttpServers {
    */
   public static Held hold(String host, int port, PeerAddress peer) {
     synchronized (HttpServers.class) {
-      HttpServer server = acquire(host, port, 1, peer);
+      HttpServer server = acquire(host, port, 1, ServerLimits.DEFAULTS, peer);
       server.hold();
       return new Held(
           server.internalAddress(),
@@ -129,9 +133,10 @@ public final class HttpServers {
    */
   public record Held(String address, Runnable release) {}
 
-  private static HttpServer start(String host, int port, int workerThreads, PeerAddress peer) {
+  private static HttpServer start(
+      String host, int port, int workerThreads, ServerLimits limits, PeerAddress peer) {
     try {
-      return new HttpServer(host, port, workerThreads, peer);
+      return new HttpServer(host, port, workerThreads, limits, peer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while binding " + host + ":" + port, e);

@@ -22,17 +22,23 @@ final class RejectionLog {
   }
 
   void record(Object where, Reply reply) {
+    record(
+        where,
+        "answered " + reply.status() + " " + new String(reply.body(), StandardCharsets.UTF_8));
+  }
+
+  /** Logs {@code what} happened at {@code where}, or counts it toward the next summary line. */
+  void record(Object where, String what) {
     long now = System.nanoTime();
     long due = nextLogAt.get();
     if ((due == Long.MIN_VALUE || now - due >= 0)
         && nextLogAt.compareAndSet(due, now + INTERVAL_NANOS)) {
       long earlier = suppressed.getAndSet(0);
       log.warn(
-          "{} answered {} {}{}",
+          "{} {}{}",
           where,
-          reply.status(),
-          new String(reply.body(), StandardCharsets.UTF_8),
-          earlier == 0 ? "" : " (and " + earlier + " other refused requests in the last 10 s)");
+          what,
+          earlier == 0 ? "" : " (and " + earlier + " more such events in the last 10 s)");
     } else {
       suppressed.incrementAndGet();
     }

@@ -155,7 +155,9 @@ public final class ServingEndpoint {
 
   /**
    * The last admitted seq and the counters, by name ({@code lastSeq, pending, admitted, replied,
-   * timedOut, rejected, duplicateReplies}): what the driver reads and sums for progress reports.
+   * timedOut, rejected, duplicateReplies, abandoned}), then the counters of the HTTP server it runs
+   * on, named {@code server.*} (shared by every service on that server; see README, "Limits"): what
+   * the driver reads and sums for progress reports.
    */
   public Map<String, Long> status() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -166,6 +168,8 @@ public final class ServingEndpoint {
     out.put("timedOut", metrics.timedOut());
     out.put("rejected", metrics.rejected());
     out.put("duplicateReplies", metrics.duplicateReplies());
+    out.put("abandoned", metrics.abandoned());
+    server.connectionMetrics().report(out, server.bodyBudget());
     return out;
   }
 
@@ -178,7 +182,7 @@ public final class ServingEndpoint {
    * Admits a request, or returns null when the service is overloaded or stopped (the caller then
    * answers with the reply that {@link #rejection()} gives).
    */
-  Exchange admit(ServingRequest request, ResponseSlot slot) {
+  Exchange admit(ServingRequest request, ResponseSlot slot, long heldBytes) {
     if (pending.incrementAndGet() > limits.maxPendingRequests()) {
       pending.decrementAndGet();
       metrics.rejected.increment();
@@ -194,7 +198,8 @@ public final class ServingEndpoint {
       long seq = lastSeq + 1;
       // Taken under the lock, so deadlines grow with seq and the sweeper can stop at the first
       // exchange not yet due.
-      exchange = new Exchange(seq, this, request, slot, System.nanoTime() + timeoutNanos);
+      exchange =
+          new Exchange(seq, this, request, slot, System.nanoTime() + timeoutNanos, heldBytes);
       slot.attach(exchange);
       inFlight.put(seq, exchange);
       lastSeq = seq;
@@ -336,6 +341,11 @@ public final class ServingEndpoint {
         e.releaseRequest();
       }
     }
+  }
+
+  /** A request was dropped: its bytes no longer count against maxPendingBytes. */
+  void releaseBody(long bytes) {
+    server.bodyBudget().release(bytes);
   }
 
   void forget(long seq) {

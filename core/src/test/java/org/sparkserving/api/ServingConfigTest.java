@@ -38,4 +38,33 @@ class ServingConfigTest {
     assertThatThrownBy(() -> ServingConfig.parse(Map.of()).requireName())
         .hasMessageStartingWith("Missing option 'name'");
   }
+
+  @Test
+  void serverLimitsHaveDocumentedDefaultsAndParseUnits() {
+    assertThat(ServingConfig.parse(Map.of()).serverLimits())
+        .isEqualTo(org.sparkserving.http.ServerLimits.DEFAULTS);
+    ServingConfig c =
+        ServingConfig.parse(
+            Map.of(
+                "maxconnections", "50",
+                "idleTimeout", "200ms",
+                "requestReadTimeout", "1s",
+                "maxPipelinedRequests", "4",
+                "maxOutboundBytes", "32k",
+                "maxPendingBytes", "2m",
+                "maxInternalRequestBytes", "8m",
+                "maxHeaderBytes", "2k"));
+    assertThat(c.limits().server())
+        .isEqualTo(
+            new org.sparkserving.http.ServerLimits(
+                50, 200, 1000, 4, 32 << 10, 2 << 20, 8 << 20, 2 << 10));
+    assertThatThrownBy(() -> ServingConfig.parse(Map.of("maxConnections", "0")))
+        .hasMessage(
+            "Invalid value '0' for option 'maxConnections': must be an integer from 1 to "
+                + Integer.MAX_VALUE);
+    assertThatThrownBy(() -> ServingConfig.parse(Map.of("idleTimeout", "soon")))
+        .hasMessageStartingWith("Invalid value 'soon' for option 'idleTimeout'");
+    assertThatThrownBy(() -> ServingConfig.parse(Map.of("maxPendingBytes", "-1")))
+        .hasMessageStartingWith("Invalid value '-1' for option 'maxPendingBytes'");
+  }
 }
