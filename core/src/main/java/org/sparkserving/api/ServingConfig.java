@@ -37,6 +37,7 @@ public final class ServingConfig implements java.io.Serializable {
   private final int serverThreads;
   private final String replyCol;
   private final String idCol;
+  private final boolean includeErrorDetails;
 
   private ServingConfig(Map<String, String> options) {
     Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -84,6 +85,9 @@ public final class ServingConfig implements java.io.Serializable {
             256);
     this.replyCol = o.getOrDefault(ServingOptions.REPLY_COL, ServingOptions.DEFAULT_REPLY_COL);
     this.idCol = o.getOrDefault(ServingOptions.ID_COL, ServingOptions.DEFAULT_ID_COL);
+    this.includeErrorDetails =
+        booleanOption(
+            o, ServingOptions.INCLUDE_ERROR_DETAILS, ServingOptions.DEFAULT_INCLUDE_ERROR_DETAILS);
   }
 
   /** Parses options (keys in any case). */
@@ -123,7 +127,7 @@ public final class ServingConfig implements java.io.Serializable {
     throw invalid(key, raw, mustBe);
   }
 
-  private static int intOption(Map<String, String> o, String key, String dflt, int min, long max) {
+  static int intOption(Map<String, String> o, String key, String dflt, int min, long max) {
     return (int)
         numberOption(
             o, key, dflt, Long::parseLong, min, max, "an integer from " + min + " to " + max);
@@ -143,7 +147,7 @@ public final class ServingConfig implements java.io.Serializable {
         "a positive size in bytes below 2g, such as 65536, 512k or 10m");
   }
 
-  private static long timeOption(Map<String, String> o, String key, String dflt) {
+  static long timeOption(Map<String, String> o, String key, String dflt) {
     return numberOption(
         o,
         key,
@@ -152,6 +156,15 @@ public final class ServingConfig implements java.io.Serializable {
         1,
         Long.MAX_VALUE,
         "a positive duration in milliseconds, or with a unit such as 500ms, 30s, 2m");
+  }
+
+  static boolean booleanOption(Map<String, String> o, String key, String dflt) {
+    String raw = o.getOrDefault(key, dflt);
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, raw, "true or false");
+    };
   }
 
   private static Mode modeOption(String raw) {
@@ -220,6 +233,11 @@ public final class ServingConfig implements java.io.Serializable {
 
   public String idCol() {
     return idCol;
+  }
+
+  /** Whether clients of a failed batch hear the failure's message, not just its class name. */
+  public boolean includeErrorDetails() {
+    return includeErrorDetails;
   }
 
   public EndpointLimits limits() {

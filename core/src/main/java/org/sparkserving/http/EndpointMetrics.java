@@ -11,6 +11,7 @@ public final class EndpointMetrics {
   final LongAdder duplicateReplies = new LongAdder();
   final LongAdder unknownReplies = new LongAdder();
   final LongAdder forgedCalls = new LongAdder();
+  final LongAdder failedByQuery = new LongAdder();
 
   public long admitted() {
     return admitted.sum();
@@ -42,5 +43,10 @@ public final class EndpointMetrics {
   /** Internal calls refused for a missing or wrong secret. */
   public long forgedCalls() {
     return forgedCalls.sum();
+  }
+
+  /** Requests answered 500 because the query failed while they were taken or waiting. */
+  public long failedByQuery() {
+    return failedByQuery.sum();
   }
 }

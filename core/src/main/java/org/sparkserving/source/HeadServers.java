@@ -1,5 +1,6 @@
 package org.sparkserving.source;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -7,11 +8,16 @@ import org.slf4j.LoggerFactory;
 import org.sparkserving.api.ServingConfig;
 import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
+import org.sparkserving.http.Reply;
 import org.sparkserving.http.ServingEndpoint;
+import org.sparkserving.supervise.LingeringEndpoints;
+import org.sparkserving.supervise.Supervision;
 
 /**
  * Head-node mode: the one server this object starts on the driver. It answers every waiting client
- * with 503 (500 if the query failed) and frees its port on {@link #stop}.
+ * with 503 (500 if the query failed) and frees its port on {@link #stop}. Under a supervisor
+ * ({@code Serving.supervise}) a failure leaves the server serving for the restarted query, which
+ * adopts it.
  */
 final class HeadServers implements ServiceServers {
 
@@ -20,8 +26,16 @@ final class HeadServers implements ServiceServers {
   private final ServingEndpoint endpoint;
   private final Server server;
 
-  private HeadServers(ServingEndpoint endpoint) {
+  /** The supervisor of the query, or null when it runs unsupervised. */
+  private final Supervision supervision;
+
+  /** Where a failed run leaves the server for the restart to adopt; null when unsupervised. */
+  private final String adoptionKey;
+
+  private HeadServers(ServingEndpoint endpoint, Supervision supervision, String adoptionKey) {
     this.endpoint = endpoint;
+    this.supervision = supervision;
+    this.adoptionKey = adoptionKey;
     this.server =
         new Server() {
           @Override
@@ -46,15 +60,32 @@ final class HeadServers implements ServiceServers {
         };
   }
 
-  /** Starts the service's server on the driver (head-node mode). */
-  static HeadServers startOnDriver(ServingConfig config) {
+  /**
+   * Starts the service's server on the driver (head-node mode), or, when a supervised query
+   * restarts on {@code checkpoint}, adopts the server its failed run left serving.
+   */
+  static HeadServers startOnDriver(ServingConfig config, String checkpoint) {
+    Supervision supervision = Supervision.current();
+    String key =
+        supervision == null || checkpoint == null ? null : supervision.adoptionKey(checkpoint);
+    ServingEndpoint adopted = key == null ? null : LingeringEndpoints.adopt(key);
+    if (adopted != null) {
+      LOG.info(
+          "Service '{}' at {} resumed by its restarted query (restart {})",
+          adopted.name(),
+          adopted.url(),
+          supervision.restarts());
+      return new HeadServers(adopted, supervision, key);
+    }
     return new HeadServers(
         HttpServers.open(
             config.requireName(),
             config.host(),
             config.port(),
             config.limits(),
-            config.serverThreads()));
+            config.serverThreads()),
+        supervision,
+        key);
   }
 
   @Override
@@ -69,7 +100,11 @@ final class HeadServers implements ServiceServers {
 
   @Override
   public Map<String, String> metrics() {
-    return ServerMetrics.report(List.of(endpoint.status()));
+    Map<String, String> out = new LinkedHashMap<>(ServerMetrics.report(List.of(endpoint.status())));
+    if (supervision != null) {
+      out.put("restarts", Integer.toString(supervision.restarts()));
+    }
+    return out;
   }
 
   @Override
@@ -85,6 +120,24 @@ final class HeadServers implements ServiceServers {
       endpoint.stop(ErrorReplies.ended(endpoint.name(), failure));
       LOG.info("Service '{}' at {} stopped", endpoint.name(), endpoint.url());
     }
+  }
+
+  @Override
+  public void fail(String failure, Map<String, Long> planned) {
+    if (adoptionKey == null || endpoint.isStopped()) {
+      stop(failure);
+      return;
+    }
+    Reply reply = ErrorReplies.queryFailed(endpoint.name(), failure);
+    int answered = endpoint.failTaken(planned.getOrDefault(endpoint.origin(), 0L), reply);
+    LingeringEndpoints.hold(adoptionKey, endpoint, reply, supervision.graceMs());
+    LOG.info(
+        "Service '{}' at {} keeps admitting for up to {} ms while its query restarts;"
+            + " {} request(s) the failed query held were answered 500",
+        endpoint.name(),
+        endpoint.url(),
+        supervision.graceMs(),
+        answered);
   }
 
   @Override
