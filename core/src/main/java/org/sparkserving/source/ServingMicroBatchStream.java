@@ -99,7 +99,12 @@ class ServingMicroBatchStream
         long hi = from + count * (i + 1) / parts;
         partitions.add(
             new ServingInputPartition(
-                server.origin(), server.secret(), lo, hi, server.locations()));
+                server.origin(),
+                server.secret(),
+                lo,
+                hi,
+                server.locations(),
+                config.includeErrorDetails()));
       }
     }
     return partitions.toArray(new InputPartition[0]);
