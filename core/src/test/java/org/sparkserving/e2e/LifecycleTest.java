@@ -20,6 +20,7 @@ import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.FailOnce;
 import org.sparkserving.testing.Http;
+import org.sparkserving.testing.QuietFailures;
 import org.sparkserving.testing.SparkServingTestBase;
 
 /** Starting, stopping and restarting services, and several services side by side. */
@@ -189,6 +190,12 @@ class LifecycleTest extends SparkServingTestBase {
 
   @Test
   void aFailedQueryAnswersItsWaitingClients500WithASafeReason() throws Exception {
+    try (QuietFailures quiet = QuietFailures.start()) {
+      failedQueryAnswersWaitingClients();
+    }
+  }
+
+  private void failedQueryAnswersWaitingClients() throws Exception {
     FailOnce.register(spark);
     // Local mode gives a task one attempt, so the injected failure fails the micro-batch query.
     StreamingQuery query =

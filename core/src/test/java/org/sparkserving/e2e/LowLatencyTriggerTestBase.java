@@ -26,6 +26,7 @@ import org.sparkserving.testing.Await;
 import org.sparkserving.testing.Clients;
 import org.sparkserving.testing.FailOnce;
 import org.sparkserving.testing.Http;
+import org.sparkserving.testing.QuietFailures;
 import org.sparkserving.testing.SparkServingTestBase;
 
 /**
@@ -89,6 +90,12 @@ abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
 
   @Test
   void taskFailureAnswersWaitingClientsPromptlyAndRestartServesAgain() throws Exception {
+    try (QuietFailures quiet = QuietFailures.start()) {
+      taskFailureAnswersWaitingClients();
+    }
+  }
+
+  private void taskFailureAnswersWaitingClients() throws Exception {
     FailOnce.register(spark);
     Path checkpoint = tempDir("fragile");
     StreamingQuery query = start(fragile(), checkpoint);
@@ -118,6 +125,12 @@ abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
 
   @Test
   void aSupervisedQueryServesAgainAfterAPoisonRequest() throws Exception {
+    try (QuietFailures quiet = QuietFailures.start()) {
+      supervisedQueryServesAgain();
+    }
+  }
+
+  private void supervisedQueryServesAgain() throws Exception {
     FailOnce.register(spark);
     SupervisedQuery handle = Serving.supervise(writer(fragile(), tempDir("supervised")));
     String url = urlOf("fragile");
