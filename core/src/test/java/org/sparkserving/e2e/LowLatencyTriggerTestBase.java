@@ -133,26 +133,31 @@ abstract class LowLatencyTriggerTestBase extends SparkServingTestBase {
   private void supervisedQueryServesAgain() throws Exception {
     FailOnce.register(spark);
     SupervisedQuery handle = Serving.supervise(writer(fragile(), tempDir("supervised")));
-    String url = urlOf("fragile");
-    assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
+    try {
+      String url = urlOf("fragile");
+      assertThat(Http.post(url, "fine").body()).isEqualTo("FINE");
 
-    HttpResponse<String> failed = Http.post(url, "boom");
+      HttpResponse<String> failed = Http.post(url, "boom");
 
-    assertThat(failed.statusCode()).isEqualTo(500);
-    assertThat(failed.body()).doesNotContain("injected failure");
-    if (mode().equals("head")) {
-      // The restarted query adopts the same server: a client sent at once is held, then served.
-      assertThat(Http.post(url, "during").body()).isEqualTo("DURING");
-      assertThat(handle.restarts()).isEqualTo(1);
-    } else {
-      // Distributed mode starts new executor servers; the registry lists them.
-      Await.until(Duration.ofSeconds(60), "a restart", () -> handle.restarts() == 1);
-      Await.until(
-          Duration.ofSeconds(60), "the new servers", () -> !Serving.endpoints("fragile").isEmpty());
+      assertThat(failed.statusCode()).isEqualTo(500);
+      assertThat(failed.body()).doesNotContain("injected failure");
+      if (mode().equals("head")) {
+        // The restarted query adopts the same server: a client sent at once is held, then served.
+        assertThat(Http.post(url, "during").body()).isEqualTo("DURING");
+        assertThat(handle.restarts()).isEqualTo(1);
+      } else {
+        // Distributed mode starts new executor servers; the registry lists them.
+        Await.until(Duration.ofSeconds(60), "a restart", () -> handle.restarts() == 1);
+        Await.until(
+            Duration.ofSeconds(60),
+            "the new servers",
+            () -> !Serving.endpoints("fragile").isEmpty());
+      }
+      assertThat(Http.post(urlOf("fragile"), "after").body()).isEqualTo("AFTER");
+      assertThat(handle.isActive()).isTrue();
+    } finally {
+      handle.stop();
     }
-    assertThat(Http.post(urlOf("fragile"), "after").body()).isEqualTo("AFTER");
-    assertThat(handle.isActive()).isTrue();
-    handle.stop();
   }
 
   /** Requests saying "wait" are filtered out, so their clients stay waiting. */

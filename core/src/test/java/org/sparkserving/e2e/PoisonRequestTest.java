@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +63,21 @@ class PoisonRequestTest extends SparkServingTestBase {
     spark.conf().set("spark.sql.ansi.enabled", "true");
   }
 
+  /** Supervisors this test started: stopped first, so none restarts a query after the test. */
+  private final List<SupervisedQuery> supervised = new ArrayList<>();
+
   @AfterEach
-  void restoreAnsi() {
+  void stopSupervisorsAndRestoreAnsi() throws Exception {
+    for (SupervisedQuery s : supervised) {
+      s.stop();
+    }
     spark.conf().set("spark.sql.ansi.enabled", ansiBefore);
+  }
+
+  private SupervisedQuery supervise(DataStreamWriter<Row> writer) throws Exception {
+    SupervisedQuery s = Serving.supervise(writer);
+    supervised.add(s);
+    return s;
   }
 
   /** Doubles the header x-n, cast to int: a non-numeric header makes the query throw. */
@@ -117,8 +131,7 @@ class PoisonRequestTest extends SparkServingTestBase {
   @Test
   void poisonCostsOnlyItsBatchAndTheSameServerServesTheRestAfterARestart() throws Exception {
     Gate.register(spark);
-    SupervisedQuery handle =
-        Serving.supervise(writer(doubling("poison", Map.of()), tempDir("poison")));
+    SupervisedQuery handle = supervise(writer(doubling("poison", Map.of()), tempDir("poison")));
     String url = urlOf("poison");
     assertThat(send(url, "warm", "21").body()).isEqualTo("2n=42");
 
@@ -162,8 +175,7 @@ class PoisonRequestTest extends SparkServingTestBase {
   @Test
   void aClientSendingPoisonAgainAndAgainDoesNotStopTheService() throws Exception {
     Gate.register(spark);
-    SupervisedQuery handle =
-        Serving.supervise(writer(doubling("again", Map.of()), tempDir("again")));
+    SupervisedQuery handle = supervise(writer(doubling("again", Map.of()), tempDir("again")));
     String url = urlOf("again");
     for (int i = 1; i <= 2; i++) {
       assertSafeFailure(send(url, "bad", "not-a-number"), "again");
