@@ -33,7 +33,12 @@ import org.sparkserving.api.ServingSchema;
  *   <li>{@code replyTimeout} (default {@code 60s}): wait for a reply; then 504
  *   <li>{@code maxRequestsPerTrigger} (default 10000): most requests in one micro-batch
  *   <li>{@code serverThreads} (default: processors, 2 to 8): Netty worker threads
+ *   <li>{@code includeErrorDetails} (default {@code false}): whether clients of a batch that made
+ *       the query fail hear the exception's message, not just its class name
  * </ul>
+ *
+ * <p>{@link Serving#supervise} restarts a failed query; its settings ({@code maxRestarts}, {@code
+ * restartBackoff}, {@code maxRestartBackoff}, {@code restartGracePeriod}) are listed there.
  *
  * <p>Sink options: {@code replyCol} (default {@code reply}), {@code idCol} (default {@code id}),
  * {@code name} (optional; documents which service the query answers).
