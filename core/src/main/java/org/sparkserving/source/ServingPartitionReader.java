@@ -59,12 +59,17 @@ final class ServingPartitionReader implements PartitionReader<InternalRow> {
     }
     task.addTaskFailureListener(
         (TaskFailureListener)
-            (context, error) ->
+            (context, error) -> {
+              // A killed task (the query stopping, a sibling task failing) is no poison: its
+              // clients hear the query's end, or the rerun of the batch answers them.
+              if (!context.isInterrupted()) {
                 local.failRange(
                     p.fromSeq(),
                     p.toSeq(),
                     ErrorReplies.queryFailed(
-                        local.name(), QueryEnd.clientReason(error, p.includeErrorDetails()))));
+                        local.name(), QueryEnd.clientReason(error, p.includeErrorDetails())));
+              }
+            });
   }
 
   @Override
