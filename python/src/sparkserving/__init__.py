@@ -25,6 +25,7 @@ Contents:
     reply, json_reply          reply structs with status and headers; JSON replies
     endpoints, await_endpoints the URLs of a running service (e.g. after port 0)
     registry_url               where the driver lists a service's URLs as JSON
+    supervise                  start a query and restart it on its checkpoint when it fails
 
 These call the JVM functions of ``org.sparkserving.ServingFunctions`` and
 ``org.sparkserving.Serving`` through py4j, so they need a classic (non-Connect) SparkSession,
@@ -34,6 +35,7 @@ and no Python runs per request.
 from sparkserving._jar import jar_path, spark_conf
 from sparkserving.functions import PARSED_COL, json_reply, parse_request, reply
 from sparkserving.service import await_endpoints, endpoints, registry_url
+from sparkserving.supervise import SupervisedQuery, supervise
 
 __version__ = "0.1.0.dev0"
 
@@ -51,4 +53,6 @@ __all__ = [
     "endpoints",
     "await_endpoints",
     "registry_url",
+    "supervise",
+    "SupervisedQuery",
 ]

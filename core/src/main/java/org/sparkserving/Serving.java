@@ -1,9 +1,13 @@
 package org.sparkserving;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.sparkserving.api.ServingOptions;
+import org.sparkserving.api.SupervisorConfig;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InternalApi;
 import org.sparkserving.http.ServiceDirectory;
@@ -76,5 +80,29 @@ public final class Serving {
    */
   public static ForeachWriter<Row> replyWriter(String replyCol) {
     return new ServingForeachWriter(ServingOptions.DEFAULT_ID_COL, replyCol);
+  }
+
+  /**
+   * Starts the query of {@code writer} and starts it again, on the same checkpoint, whenever it
+   * fails, with the default settings ({@link #supervise(DataStreamWriter, Map)}).
+   */
+  public static SupervisedQuery supervise(DataStreamWriter<Row> writer) throws TimeoutException {
+    return supervise(writer, Map.of());
+  }
+
+  /**
+   * Starts the query of {@code writer} (which needs a {@code checkpointLocation}) and starts it
+   * again on the same checkpoint whenever it fails, so that a request whose row makes the query
+   * throw costs only its own batch's clients a 500. Settings (case-insensitive): {@code
+   * maxRestarts} (10: failures in a row before giving up), {@code restartBackoff} (500ms: first
+   * wait, doubling per failure in a row), {@code maxRestartBackoff} (10s), {@code
+   * restartGracePeriod} (30s: how long a head-node server keeps admitting clients for the restart).
+   *
+   * @throws IllegalArgumentException for an invalid setting, naming it
+   * @throws TimeoutException as {@code DataStreamWriter.start()}
+   */
+  public static SupervisedQuery supervise(
+      DataStreamWriter<Row> writer, Map<String, String> settings) throws TimeoutException {
+    return SupervisedQuery.start(writer, SupervisorConfig.parse(settings));
   }
 }

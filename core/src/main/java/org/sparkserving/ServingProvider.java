@@ -39,6 +39,8 @@ import org.sparkserving.api.ServingSchema;
  *       waits for an executor's server on a per-trigger call (made to all in parallel)
  *   <li>{@code leaseTimeout} (default {@code 30s}): distributed mode, an executor's server stops
  *       itself when the driver has not renewed its lease for this long
+ *   <li>{@code includeErrorDetails} (default {@code false}): whether clients of a batch that made
+ *       the query fail hear the exception's message, not just its class name
  * </ul>
  *
  * <p>Server limits (README, "Limits"; a server keeps those of the service that started it):
@@ -54,6 +56,9 @@ import org.sparkserving.api.ServingSchema;
  *   <li>{@code maxInternalRequestBytes} (default {@code 64m}): largest internal call body
  *   <li>{@code maxHeaderBytes} (default {@code 8k}): longest request line and header section
  * </ul>
+ *
+ * <p>{@link Serving#supervise} restarts a failed query; its settings ({@code maxRestarts}, {@code
+ * restartBackoff}, {@code maxRestartBackoff}, {@code restartGracePeriod}) are listed there.
  *
  * <p>Sink options: {@code replyCol} (default {@code reply}), {@code idCol} (default {@code id}),
  * {@code name} (optional; documents which service the query answers).

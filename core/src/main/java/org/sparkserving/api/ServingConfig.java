@@ -42,6 +42,7 @@ public final class ServingConfig implements java.io.Serializable {
   private final long executorCallTimeoutMs;
   private final long leaseTimeoutMs;
   private final ServerLimits serverLimits;
+  private final boolean includeErrorDetails;
 
   private ServingConfig(Map<String, String> options) {
     Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -99,6 +100,9 @@ public final class ServingConfig implements java.io.Serializable {
             o, ServingOptions.EXECUTOR_CALL_TIMEOUT, ServingOptions.DEFAULT_EXECUTOR_CALL_TIMEOUT);
     this.leaseTimeoutMs =
         timeOption(o, ServingOptions.LEASE_TIMEOUT, ServingOptions.DEFAULT_LEASE_TIMEOUT);
+    this.includeErrorDetails =
+        booleanOption(
+            o, ServingOptions.INCLUDE_ERROR_DETAILS, ServingOptions.DEFAULT_INCLUDE_ERROR_DETAILS);
     this.serverLimits = serverLimits(o);
   }
 
@@ -170,7 +174,7 @@ public final class ServingConfig implements java.io.Serializable {
     throw invalid(key, raw, mustBe);
   }
 
-  private static int intOption(Map<String, String> o, String key, String dflt, int min, long max) {
+  static int intOption(Map<String, String> o, String key, String dflt, int min, long max) {
     return (int)
         numberOption(
             o, key, dflt, Long::parseLong, min, max, "an integer from " + min + " to " + max);
@@ -190,7 +194,7 @@ public final class ServingConfig implements java.io.Serializable {
         "a positive size in bytes below 2g, such as 65536, 512k or 10m");
   }
 
-  private static long timeOption(Map<String, String> o, String key, String dflt) {
+  static long timeOption(Map<String, String> o, String key, String dflt) {
     return numberOption(
         o,
         key,
@@ -199,6 +203,15 @@ public final class ServingConfig implements java.io.Serializable {
         1,
         Long.MAX_VALUE,
         "a positive duration in milliseconds, or with a unit such as 500ms, 30s, 2m");
+  }
+
+  static boolean booleanOption(Map<String, String> o, String key, String dflt) {
+    String raw = o.getOrDefault(key, dflt);
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, raw, "true or false");
+    };
   }
 
   private static Mode modeOption(String raw) {
@@ -287,6 +300,11 @@ public final class ServingConfig implements java.io.Serializable {
   /** The limits of the server this service starts (README, "Limits"). */
   public ServerLimits serverLimits() {
     return serverLimits;
+  }
+
+  /** Whether clients of a failed batch hear the failure's message, not just its class name. */
+  public boolean includeErrorDetails() {
+    return includeErrorDetails;
   }
 
   public EndpointLimits limits() {

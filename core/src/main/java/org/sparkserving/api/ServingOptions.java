@@ -131,6 +131,42 @@ public final class ServingOptions {
 
   public static final String DEFAULT_MAX_HEADER_BYTES = "8k";
 
+  /**
+   * Source: whether a client whose request was in a batch that made the query fail hears the
+   * failure's message ({@code true}) or only a short, safe line naming the exception's class
+   * ({@code false}, the default: the full text goes to the driver's log only).
+   */
+  public static final String INCLUDE_ERROR_DETAILS = "includeErrorDetails";
+
+  public static final String DEFAULT_INCLUDE_ERROR_DETAILS = "false";
+
+  /**
+   * Supervisor ({@code Serving.supervise}): most restarts in a row, each after a failure before the
+   * restarted query completed a batch; then the supervisor gives up. Default {@value
+   * #DEFAULT_MAX_RESTARTS}.
+   */
+  public static final String MAX_RESTARTS = "maxRestarts";
+
+  public static final String DEFAULT_MAX_RESTARTS = "10";
+
+  /** Supervisor: wait before the first restart after a failure; it doubles for each in a row. */
+  public static final String RESTART_BACKOFF = "restartBackoff";
+
+  public static final String DEFAULT_RESTART_BACKOFF = "500ms";
+
+  /** Supervisor: the longest wait before a restart, however many failures came in a row. */
+  public static final String MAX_RESTART_BACKOFF = "maxRestartBackoff";
+
+  public static final String DEFAULT_MAX_RESTART_BACKOFF = "10s";
+
+  /**
+   * Supervisor: how long a failed query's head-node server keeps admitting and holding clients for
+   * the restarted query to adopt; past it, it stops and its waiting clients get 500.
+   */
+  public static final String RESTART_GRACE_PERIOD = "restartGracePeriod";
+
+  public static final String DEFAULT_RESTART_GRACE_PERIOD = "30s";
+
   /** Sink: the column whose value answers each request. Default {@value #DEFAULT_REPLY_COL}. */
   public static final String REPLY_COL = "replyCol";
 

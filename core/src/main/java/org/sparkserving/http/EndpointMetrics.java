@@ -13,6 +13,7 @@ public final class EndpointMetrics {
   final LongAdder forgedCalls = new LongAdder();
   final LongAdder requestsCalls = new LongAdder();
   final LongAdder abandoned = new LongAdder();
+  final LongAdder failedByQuery = new LongAdder();
 
   public long admitted() {
     return admitted.sum();
@@ -57,5 +58,10 @@ public final class EndpointMetrics {
   /** Requests whose client closed its connection before the reply. */
   public long abandoned() {
     return abandoned.sum();
+  }
+
+  /** Requests answered 500 because the query failed while they were taken or waiting. */
+  public long failedByQuery() {
+    return failedByQuery.sum();
   }
 }

@@ -47,9 +47,16 @@ public final class ErrorReplies {
         Map.of("Retry-After", "1"));
   }
 
-  /** 500: the streaming query behind the service failed before answering. */
+  /**
+   * 500: the streaming query behind the service failed before answering. {@code reason} is what the
+   * client may hear: by default only the exception's class name (option includeErrorDetails adds
+   * its message), never a stack trace; the full text is in the driver's log.
+   */
   public static Reply queryFailed(String service, String reason) {
-    return error(500, "The query serving '" + service + "' failed: " + reason, Map.of());
+    return error(
+        500,
+        "The query serving '" + service + "' failed while processing this request: " + reason,
+        Map.of());
   }
 
   /** What waiting clients hear when a service ends: 500 if its query failed, else 503. */

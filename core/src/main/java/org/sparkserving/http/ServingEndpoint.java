@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One service instance on one HTTP server: it numbers admitted requests 1, 2, 3... and holds each
@@ -61,6 +62,13 @@ public final class ServingEndpoint {
   private long sweptUpTo;
 
   private final AtomicInteger pending = new AtomicInteger();
+
+  /**
+   * The highest seq any reader has taken (read directly or through the internal endpoint): when the
+   * query fails, the requests up to it are the ones its failed tasks may have held.
+   */
+  private final AtomicLong highestTaken = new AtomicLong();
+
   private final EndpointMetrics metrics = new EndpointMetrics();
 
   ServingEndpoint(
@@ -155,9 +163,9 @@ public final class ServingEndpoint {
 
   /**
    * The last admitted seq and the counters, by name ({@code lastSeq, pending, admitted, replied,
-   * timedOut, rejected, duplicateReplies, abandoned}), then the counters of the HTTP server it runs
-   * on, named {@code server.*} (shared by every service on that server; see README, "Limits"): what
-   * the driver reads and sums for progress reports.
+   * timedOut, rejected, duplicateReplies, abandoned, failedByQuery}), then the counters of the HTTP
+   * server it runs on, named {@code server.*} (shared by every service on that server; see README,
+   * "Limits"): what the driver reads and sums for progress reports.
    */
   public Map<String, Long> status() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -169,6 +177,7 @@ public final class ServingEndpoint {
     out.put("rejected", metrics.rejected());
     out.put("duplicateReplies", metrics.duplicateReplies());
     out.put("abandoned", metrics.abandoned());
+    out.put("failedByQuery", metrics.failedByQuery());
     server.connectionMetrics().report(out, server.bodyBudget());
     return out;
   }
@@ -295,12 +304,14 @@ public final class ServingEndpoint {
 
   /** The request with this seq if it is still waiting and readable, else null. */
   public Exchange waiting(long seq) {
+    highestTaken.accumulateAndGet(seq, Math::max);
     Exchange e = inFlight.get(seq);
     return e != null && e.request() != null ? e : null;
   }
 
   /** Requests with seq in (fromExclusive, toInclusive] that are still waiting, in seq order. */
   public List<Exchange> read(long fromExclusive, long toInclusive) {
+    highestTaken.accumulateAndGet(Math.min(toInclusive, lastSeq), Math::max);
     List<Exchange> out = new ArrayList<>((int) Math.min(toInclusive - fromExclusive, 4096));
     for (long seq = fromExclusive + 1; seq <= toInclusive; seq++) {
       Exchange e = inFlight.get(seq);
@@ -348,6 +359,45 @@ public final class ServingEndpoint {
     server.bodyBudget().release(bytes);
   }
 
+  /**
+   * The query failed: answers {@code failure} to every request that it may have been processing,
+   * those with seq up to {@code upToSeq} (the end of the last batch it planned) or up to the
+   * highest seq a reader took, whichever is higher. A restarted query that replays the range then
+   * skips them, so the request that made the query fail cannot make it fail again. Later requests
+   * keep waiting for the restarted query.
+   *
+   * @return how many clients this call answered
+   */
+  public int failTaken(long upToSeq, Reply failure) {
+    long upTo = Math.max(upToSeq, highestTaken.get());
+    int answered = 0;
+    for (Exchange e : inFlight.values()) {
+      if (e.seq() <= upTo && e.complete(failure)) {
+        answered++;
+      }
+    }
+    metrics.failedByQuery.add(answered);
+    return answered;
+  }
+
+  /**
+   * Answers {@code failure} to the requests with seq in {@code (fromExclusive, toInclusive]} that
+   * are still waiting: a failed task's range, so that Spark's retry of it skips them.
+   *
+   * @return how many clients this call answered
+   */
+  public int failRange(long fromExclusive, long toInclusive, Reply failure) {
+    int answered = 0;
+    for (long seq = fromExclusive + 1; seq <= toInclusive; seq++) {
+      Exchange e = inFlight.get(seq);
+      if (e != null && e.complete(failure)) {
+        answered++;
+      }
+    }
+    metrics.failedByQuery.add(answered);
+    return answered;
+  }
+
   void forget(long seq) {
     if (inFlight.remove(seq) != null) {
       pending.decrementAndGet();
@@ -371,8 +421,14 @@ public final class ServingEndpoint {
     }
     waiters.forEach(w -> w.future().complete(false));
     sweeper.cancel(false);
+    int answered = 0;
     for (Exchange e : inFlight.values()) {
-      e.complete(finalReply);
+      if (e.complete(finalReply)) {
+        answered++;
+      }
+    }
+    if (finalReply.status() == 500) {
+      metrics.failedByQuery.add(answered);
     }
     server.unregister(this);
   }

@@ -1,5 +1,6 @@
 package org.sparkserving.source;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -11,11 +12,16 @@ import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.InstanceIdentity;
 import org.sparkserving.http.InternalApi;
+import org.sparkserving.http.Reply;
 import org.sparkserving.http.ServingEndpoint;
+import org.sparkserving.supervise.LingeringEndpoints;
+import org.sparkserving.supervise.Supervision;
 
 /**
  * Head-node mode: the one server this object starts on the driver. It answers every waiting client
- * with 503 (500 if the query failed) and frees its port on {@link #stop}.
+ * with 503 (500 if the query failed) and frees its port on {@link #stop}. Under a supervisor
+ * ({@code Serving.supervise}) a failure leaves the server serving for the restarted query, which
+ * adopts it.
  */
 final class HeadServers implements ServiceServers {
 
@@ -24,8 +30,16 @@ final class HeadServers implements ServiceServers {
   private final ServingEndpoint endpoint;
   private final Server server;
 
-  private HeadServers(ServingEndpoint endpoint) {
+  /** The supervisor of the query, or null when it runs unsupervised. */
+  private final Supervision supervision;
+
+  /** Where a failed run leaves the server for the restart to adopt; null when unsupervised. */
+  private final String adoptionKey;
+
+  private HeadServers(ServingEndpoint endpoint, Supervision supervision, String adoptionKey) {
     this.endpoint = endpoint;
+    this.supervision = supervision;
+    this.adoptionKey = adoptionKey;
     this.server =
         new Server() {
           @Override
@@ -53,9 +67,22 @@ final class HeadServers implements ServiceServers {
   /**
    * Starts the service's server on the driver (head-node mode): its clients call it where {@code
    * host} says; the executors read requests and send replies at the driver's address as Spark knows
-   * it ({@link SparkAddresses#driver}).
+   * it ({@link SparkAddresses#driver}). Or, when a supervised query restarts on {@code checkpoint},
+   * adopts the server its failed run left serving.
    */
-  static HeadServers startOnDriver(ServingConfig config) {
+  static HeadServers startOnDriver(ServingConfig config, String checkpoint) {
+    Supervision supervision = Supervision.current();
+    String key =
+        supervision == null || checkpoint == null ? null : supervision.adoptionKey(checkpoint);
+    ServingEndpoint adopted = key == null ? null : LingeringEndpoints.adopt(key);
+    if (adopted != null) {
+      LOG.info(
+          "Service '{}' at {} resumed by its restarted query (restart {})",
+          adopted.name(),
+          adopted.url(),
+          supervision.restarts());
+      return new HeadServers(adopted, supervision, key);
+    }
     return new HeadServers(
         HttpServers.open(
             config.requireName(),
@@ -64,7 +91,9 @@ final class HeadServers implements ServiceServers {
             config.port(),
             config.limits(),
             config.serverThreads(),
-            SparkAddresses.driver(SparkSession.active().sparkContext())));
+            SparkAddresses.driver(SparkSession.active().sparkContext())),
+        supervision,
+        key);
   }
 
   @Override
@@ -85,7 +114,11 @@ final class HeadServers implements ServiceServers {
 
   @Override
   public Map<String, String> metrics() {
-    return ServerMetrics.report(List.of(endpoint.status()));
+    Map<String, String> out = new LinkedHashMap<>(ServerMetrics.report(List.of(endpoint.status())));
+    if (supervision != null) {
+      out.put("restarts", Integer.toString(supervision.restarts()));
+    }
+    return out;
   }
 
   @Override
@@ -101,6 +134,24 @@ final class HeadServers implements ServiceServers {
       endpoint.stop(ErrorReplies.ended(endpoint.name(), failure));
       LOG.info("Service '{}' at {} stopped", endpoint.name(), endpoint.url());
     }
+  }
+
+  @Override
+  public void fail(String failure, Map<String, Long> planned) {
+    if (adoptionKey == null || endpoint.isStopped()) {
+      stop(failure);
+      return;
+    }
+    Reply reply = ErrorReplies.queryFailed(endpoint.name(), failure);
+    int answered = endpoint.failTaken(planned.getOrDefault(endpoint.origin(), 0L), reply);
+    LingeringEndpoints.hold(adoptionKey, endpoint, reply, supervision.graceMs());
+    LOG.info(
+        "Service '{}' at {} keeps admitting for up to {} ms while its query restarts;"
+            + " {} request(s) the failed query held were answered 500",
+        endpoint.name(),
+        endpoint.url(),
+        supervision.graceMs(),
+        answered);
   }
 
   @Override

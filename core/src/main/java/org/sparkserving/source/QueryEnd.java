@@ -4,12 +4,16 @@ import java.util.UUID;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryException;
 
 /**
  * Why a stream is being stopped, as its waiting clients should hear it. Spark stops a query's
  * sources on the query's own thread after recording the exception that ended it (if any) and before
  * it forgets the query, so the exception is visible from {@code stop()}.
+ *
+ * <p>Clients are anonymous, so by default they hear only the class name of the innermost cause
+ * (option includeErrorDetails adds its message, cut short): the exception text can carry data of
+ * other requests or of the deployment. Spark itself logs the full exception once, with its stack,
+ * when the query terminates.
  */
 final class QueryEnd {
 
@@ -20,8 +24,8 @@ final class QueryEnd {
 
   private QueryEnd() {}
 
-  /** The reason the query running on this thread failed, or null if it did not fail. */
-  static String failureOfCurrentQuery() {
+  /** The exception that ended the query running on this thread, or null if it did not fail. */
+  static Throwable failureOfCurrentQuery() {
     try {
       String id = SparkContext.getOrCreate().getLocalProperty(QUERY_ID_KEY);
       if (id == null) {
@@ -31,20 +35,27 @@ final class QueryEnd {
       if (query == null || query.exception().isEmpty()) {
         return null;
       }
-      return reason(query.exception().get());
+      return query.exception().get();
     } catch (RuntimeException e) {
       // Never let the explanation get in the way of stopping: the clients then hear 503.
       return null;
     }
   }
 
-  /** The innermost cause's message, kept short: it goes to clients. */
-  private static String reason(StreamingQueryException e) {
-    Throwable root = e;
+  /**
+   * What a client may hear about {@code failure}: the innermost cause's class name, and with {@code
+   * details} its message too, kept short.
+   */
+  static String clientReason(Throwable failure, boolean details) {
+    Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getClass().getSimpleName() + ": " + root.getMessage();
+    String name = root.getClass().getSimpleName();
+    if (!details) {
+      return name + " (the service's log has the details)";
+    }
+    String message = name + ": " + root.getMessage();
     return message.length() <= MAX_REASON_CHARS
         ? message
         : message.substring(0, MAX_REASON_CHARS) + "...";

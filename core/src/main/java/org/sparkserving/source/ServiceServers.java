@@ -46,4 +46,14 @@ interface ServiceServers {
    * {@code failure} is not null (the query failed).
    */
   void stop(String failure);
+
+  /**
+   * The query failed with {@code failure} (what clients may hear); {@code planned} is, per origin,
+   * the end of the last batch the stream planned. By default the servers stop, answering 500;
+   * {@link HeadServers} of a supervised query instead answers the requests the query may have taken
+   * and waits for the restarted query.
+   */
+  default void fail(String failure, Map<String, Long> planned) {
+    stop(failure);
+  }
 }

@@ -21,9 +21,13 @@ final class ServingContinuousStream implements ContinuousStream, ReportsSourceMe
   private final ServiceServers servers;
   private final int numPartitions;
 
-  ServingContinuousStream(ServiceServers servers, int numPartitions) {
+  /** Whether clients of a failed query hear the failure's message (option includeErrorDetails). */
+  private final boolean includeErrorDetails;
+
+  ServingContinuousStream(ServiceServers servers, int numPartitions, boolean includeErrorDetails) {
     this.servers = servers;
     this.numPartitions = numPartitions;
+    this.includeErrorDetails = includeErrorDetails;
   }
 
   /** The servers the running partitions read; a change means Spark must plan again. */
@@ -82,7 +86,13 @@ final class ServingContinuousStream implements ContinuousStream, ReportsSourceMe
 
   @Override
   public void stop() {
-    servers.stop(QueryEnd.failureOfCurrentQuery());
+    Throwable failure = QueryEnd.failureOfCurrentQuery();
+    if (failure == null) {
+      servers.stop(null);
+    } else {
+      // Readers record the highest seq they took; that bounds what the failed epoch held.
+      servers.fail(QueryEnd.clientReason(failure, includeErrorDetails), Map.of());
+    }
   }
 
   @Override

@@ -13,9 +13,16 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * @param fromSeq exclusive lower bound
  * @param toSeq inclusive upper bound
  * @param locations Spark locations to prefer (the server's executor), possibly empty
+ * @param includeErrorDetails whether clients of a failed task hear the failure's message
  */
 record ServingInputPartition(
-    String origin, String secret, String registry, long fromSeq, long toSeq, String[] locations)
+    String origin,
+    String secret,
+    String registry,
+    long fromSeq,
+    long toSeq,
+    String[] locations,
+    boolean includeErrorDetails)
     implements InputPartition {
 
   @Override

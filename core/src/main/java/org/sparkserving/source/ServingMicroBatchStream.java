@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
@@ -26,6 +27,12 @@ class ServingMicroBatchStream
   private final ServingConfig config;
   final ServiceServers servers;
   private final int numPartitions;
+
+  /**
+   * Per server, the highest batch end this stream handed to Spark: if the query fails, the requests
+   * up to it are the ones a failed batch may have held.
+   */
+  private final Map<String, Long> planned = new ConcurrentHashMap<>();
 
   ServingMicroBatchStream(ServingConfig config, ServiceServers servers, int numPartitions) {
     this.config = config;
@@ -67,6 +74,7 @@ class ServingMicroBatchStream
       long take = Math.min(available, budget / Math.max(1, remainingServers--));
       budget -= take;
       end.put(server.origin(), from + take);
+      planned.merge(server.origin(), from + take, Math::max);
     }
     return new ServingOffset(end);
   }
@@ -96,7 +104,8 @@ class ServingMicroBatchStream
                 servers.registryUrl(),
                 lo,
                 hi,
-                server.locations()));
+                server.locations(),
+                config.includeErrorDetails()));
       }
     }
     return partitions.toArray(new InputPartition[0]);
@@ -119,7 +128,12 @@ class ServingMicroBatchStream
 
   @Override
   public void stop() {
-    servers.stop(QueryEnd.failureOfCurrentQuery());
+    Throwable failure = QueryEnd.failureOfCurrentQuery();
+    if (failure == null) {
+      servers.stop(null);
+    } else {
+      servers.fail(QueryEnd.clientReason(failure, config.includeErrorDetails()), planned);
+    }
   }
 
   @Override

@@ -2,9 +2,12 @@ package org.sparkserving.source;
 
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.TaskFailureListener;
+import org.sparkserving.http.ErrorReplies;
 import org.sparkserving.http.HttpServers;
 import org.sparkserving.http.Origins;
 import org.sparkserving.http.ServingEndpoint;
@@ -15,6 +18,11 @@ import org.sparkserving.routing.RemoteRequests;
  * Reads one partition's seq range: directly from the server when it lives in this JVM, otherwise
  * through the server's internal endpoint. Requests answered or timed out since admission are
  * skipped, so a replayed range never answers a client twice.
+ *
+ * <p>If the task fails (a row made the user's code throw), the range's unanswered requests get the
+ * failure's 500 at once: Spark's retry of the task (on a cluster) then skips them, so one poison
+ * request costs its own partition's clients, not the query. Only for a server in this JVM, which is
+ * where Spark places the task whenever it can.
  */
 final class ServingPartitionReader implements PartitionReader<InternalRow> {
 
@@ -33,6 +41,7 @@ final class ServingPartitionReader implements PartitionReader<InternalRow> {
   private static List<RequestRecord> read(ServingInputPartition p) {
     ServingEndpoint local = HttpServers.findInstance(Origins.instanceId(p.origin()));
     if (local != null) {
+      answerOnTaskFailure(local, p);
       return local.read(p.fromSeq(), p.toSeq()).stream()
           .map(e -> new RequestRecord(e.seq(), e.request()))
           .filter(r -> r.request() != null)
@@ -42,6 +51,26 @@ final class ServingPartitionReader implements PartitionReader<InternalRow> {
         .stream()
         .map(e -> new RequestRecord(e.seq(), e.request()))
         .toList();
+  }
+
+  private static void answerOnTaskFailure(ServingEndpoint local, ServingInputPartition p) {
+    TaskContext task = TaskContext.get();
+    if (task == null) {
+      return;
+    }
+    task.addTaskFailureListener(
+        (TaskFailureListener)
+            (context, error) -> {
+              // A killed task (the query stopping, a sibling task failing) is no poison: its
+              // clients hear the query's end, or the rerun of the batch answers them.
+              if (!context.isInterrupted()) {
+                local.failRange(
+                    p.fromSeq(),
+                    p.toSeq(),
+                    ErrorReplies.queryFailed(
+                        local.name(), QueryEnd.clientReason(error, p.includeErrorDetails())));
+              }
+            });
   }
 
   @Override

@@ -36,7 +36,7 @@ public final class ServingScan implements ScanBuilder, Scan {
 
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
-    return RealTimeSupport.stream(config, startServers(), numPartitions());
+    return RealTimeSupport.stream(config, startServers(checkpointLocation), numPartitions());
   }
 
   @Override
@@ -44,20 +44,21 @@ public final class ServingScan implements ScanBuilder, Scan {
     // Each continuous partition holds a task slot for the life of the query; default to one per
     // server so that a service never takes every core of a small cluster.
     int partitions = config.numPartitions() > 0 ? config.numPartitions() : 1;
-    ServiceServers servers = startServers();
+    ServiceServers servers = startServers(checkpointLocation);
     try {
       TaskSlots.require(partitions * Math.max(1, servers.live().size()), "continuous processing");
     } catch (RuntimeException e) {
       servers.stop(null);
       throw e;
     }
-    return new ServingContinuousStream(servers, partitions);
+    return new ServingContinuousStream(servers, partitions, config.includeErrorDetails());
   }
 
-  private ServiceServers startServers() {
+  /** Starts the servers; a supervised restart on the same checkpoint adopts its head server. */
+  private ServiceServers startServers(String checkpointLocation) {
     return config.mode() == ServingConfig.Mode.DISTRIBUTED
         ? DistributedServers.start(config)
-        : HeadServers.startOnDriver(config);
+        : HeadServers.startOnDriver(config, checkpointLocation);
   }
 
   /** Partitions per server and batch. */

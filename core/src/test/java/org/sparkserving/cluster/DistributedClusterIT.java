@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -229,5 +230,33 @@ class DistributedClusterIT extends ClusterTestBase {
     assertThat(read.statusCode()).isEqualTo(403);
     // The service still answers its real clients.
     assertThat(Http.post(url, "still here").body()).isEqualTo(origin);
+  }
+
+  @Test
+  void aPoisonRequestCostsOnlyItsClientAndTheRetriedTaskKeepsTheQueryRunning() throws Exception {
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    try {
+      StreamingQuery query =
+          serve(
+              requests("poison_api", "distributed")
+                  .withColumn("reply", col("value").cast("int").multiply(2).cast("string")),
+              "reply");
+      String url = awaitEndpoints("poison_api", 2).get(0);
+      assertThat(Http.post(url, "21").body()).isEqualTo("42");
+
+      HttpResponse<String> poisoned = Http.post(url, "not-a-number");
+
+      assertThat(poisoned.statusCode()).isEqualTo(500);
+      assertThat(poisoned.body())
+          .contains("failed while processing this request")
+          .doesNotContain("CAST_INVALID_INPUT");
+      // The failed task answered its requests as it failed, so Spark's retry skipped the poison
+      // row: the query never failed and the same server goes on serving.
+      assertThat(Http.post(url, "5").body()).isEqualTo("10");
+      assertThat(query.exception().isDefined()).isFalse();
+      assertThat(query.isActive()).isTrue();
+    } finally {
+      spark.conf().unset("spark.sql.ansi.enabled");
+    }
   }
 }

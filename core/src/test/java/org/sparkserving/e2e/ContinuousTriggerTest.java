@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
@@ -16,18 +16,13 @@ import org.sparkserving.testing.Clients;
 class ContinuousTriggerTest extends LowLatencyTriggerTestBase {
 
   @Override
-  StreamingQuery start(Dataset<Row> output, Path checkpoint) {
-    try {
-      return output
-          .writeStream()
-          .format("serving")
-          .option("replyCol", "reply")
-          .option("checkpointLocation", checkpoint.toString())
-          .trigger(Trigger.Continuous("1 second"))
-          .start();
-    } catch (TimeoutException e) {
-      throw new AssertionError(e);
-    }
+  DataStreamWriter<Row> writer(Dataset<Row> output, Path checkpoint) {
+    return output
+        .writeStream()
+        .format("serving")
+        .option("replyCol", "reply")
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.Continuous("1 second"));
   }
 
   @Test

@@ -5,10 +5,9 @@ import static org.apache.spark.sql.functions.upper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.sparkserving.Serving;
@@ -18,18 +17,13 @@ import org.sparkserving.testing.Http;
 class RealTimeTriggerTest extends LowLatencyTriggerTestBase {
 
   @Override
-  StreamingQuery start(Dataset<Row> output, Path checkpoint) {
-    try {
-      return output
-          .writeStream()
-          .outputMode("update")
-          .foreach(Serving.replyWriter("reply"))
-          .option("checkpointLocation", checkpoint.toString())
-          .trigger(Trigger.RealTime(5000))
-          .start();
-    } catch (TimeoutException e) {
-      throw new AssertionError(e);
-    }
+  DataStreamWriter<Row> writer(Dataset<Row> output, Path checkpoint) {
+    return output
+        .writeStream()
+        .outputMode("update")
+        .foreach(Serving.replyWriter("reply"))
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.RealTime(5000));
   }
 
   @Test
