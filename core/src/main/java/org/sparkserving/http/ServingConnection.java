@@ -54,7 +54,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private ConnectionTimeouts timeouts;
 
-  /** Set by a refusal: nothing more is read, and the connection closes after its reply. */
+  /** Set by a refusal: nothing more is admitted, and the connection closes after its reply. */
   private boolean closing;
 
   /** The refusal's slot: the connection closes once it is written. */
@@ -138,7 +138,7 @@ final class ServingConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Answers {@code reply} in this request's turn, then closes: the rest is not read. */
+  /** Answers {@code reply} in this request's turn, then closes: nothing after it is admitted. */
   private void refuse(Reply reply) {
     // Reading goes on (the handlers before this one drop every byte) until the refusal is
     // written and the connection closed: closing a socket with unread bytes sends a reset, which
