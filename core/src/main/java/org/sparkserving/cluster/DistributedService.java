@@ -150,6 +150,15 @@ public final class DistributedService {
     return out;
   }
 
+  /**
+   * True while {@code server} answered the driver's health probe within {@code
+   * registryHealthTimeout}. The trigger path skips calls to a server that does not (cut off the
+   * network, or hung) instead of paying a timeout on every trigger.
+   */
+  public boolean isAnswering(LaunchedServer server) {
+    return health.isHealthy(server);
+  }
+
   /** The service's secret, for internal calls to its servers; never logged. */
   public String secret() {
     return plan.secret();

@@ -40,7 +40,7 @@ final class DistributedServers implements ServiceServers {
   public List<Server> live() {
     List<Server> out = new ArrayList<>();
     for (LaunchedServer s : service.servers()) {
-      out.add(new ExecutorServer(s, service.secret()));
+      out.add(new ExecutorServer(s, service.secret(), service.isAnswering(s)));
     }
     return out;
   }
@@ -49,7 +49,7 @@ final class DistributedServers implements ServiceServers {
   public Server find(String origin) {
     for (LaunchedServer s : service.servers()) {
       if (s.origin().equals(origin)) {
-        return new ExecutorServer(s, service.secret());
+        return new ExecutorServer(s, service.secret(), service.isAnswering(s));
       }
     }
     return null;
@@ -59,6 +59,9 @@ final class DistributedServers implements ServiceServers {
   public Map<String, String> metrics() {
     List<Map<String, Long>> statuses = new ArrayList<>();
     for (LaunchedServer s : service.servers()) {
+      if (!service.isAnswering(s)) {
+        continue; // unreachable now: a call would only cost this trigger a timeout
+      }
       Map<String, Long> status = status(s.origin(), service.secret());
       if (status != null) {
         statuses.add(status);
@@ -74,7 +77,9 @@ final class DistributedServers implements ServiceServers {
       local.commit(seq);
       return;
     }
-    if (find(origin) == null) {
+    ExecutorServer server = (ExecutorServer) find(origin);
+    if (server == null || !server.answering()) {
+      // Only releases memory early; a later commit (up to a higher seq) covers this one.
       return;
     }
     try {
@@ -114,8 +119,14 @@ final class DistributedServers implements ServiceServers {
     return service.registryUrl();
   }
 
-  /** One executor's server. */
-  private record ExecutorServer(LaunchedServer server, String secret) implements Server {
+  /**
+   * One executor's server.
+   *
+   * @param answering whether it answered the driver's health probe lately; when not, {@link
+   *     #lastSeq} does not call it (its offset stays where it is until it answers again)
+   */
+  private record ExecutorServer(LaunchedServer server, String secret, boolean answering)
+      implements Server {
     @Override
     public String origin() {
       return server.origin();
@@ -123,6 +134,9 @@ final class DistributedServers implements ServiceServers {
 
     @Override
     public long lastSeq() {
+      if (!answering) {
+        return -1;
+      }
       Map<String, Long> status = status(server.origin(), secret);
       return status == null ? -1 : status.getOrDefault("lastSeq", -1L);
     }
