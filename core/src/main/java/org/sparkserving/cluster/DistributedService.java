@@ -168,7 +168,10 @@ public final class DistributedService {
    * keeps the status it last answered.
    */
   public Map<String, Map<String, Long>> statuses() {
-    return calls.statuses(servers().stream().map(LaunchedServer::origin).toList());
+    // A server that has not answered lately (cut off, hung) is not called: its last known status
+    // stands in, so it costs the trigger no timeout; the lease renewals tell when it is back.
+    return calls.statuses(
+        servers().stream().map(LaunchedServer::origin).toList(), health::isHealthy);
   }
 
   /** Lets a server release the requests up to {@code upToSeq}; never waits for it. */

@@ -38,11 +38,14 @@ final class EndpointHealth {
 
   /** True while {@code server} answered a call (or launched) within the timeout. */
   boolean isHealthy(LaunchedServer server) {
-    Long answer = calls.lastAnswerNanos(server.origin());
+    return isHealthy(server.origin());
+  }
+
+  /** True while the server of {@code origin} answered a call (or launched) within the timeout. */
+  boolean isHealthy(String origin) {
+    Long answer = calls.lastAnswerNanos(origin);
     long since =
-        answer != null
-            ? answer
-            : firstSeen.computeIfAbsent(server.origin(), o -> System.nanoTime());
+        answer != null ? answer : firstSeen.computeIfAbsent(origin, o -> System.nanoTime());
     return System.nanoTime() - since < timeoutNanos;
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkserving.http.ErrorReplies;
@@ -70,9 +71,10 @@ final class ExecutorCalls {
 
   /**
    * The status of each server that answered within the round (or earlier, when its call from an
-   * earlier round is still pending); servers never heard from are left out.
+   * earlier round is still pending, or when it is not {@code answering} lately and so is not
+   * called); servers never heard from are left out.
    */
-  Map<String, Map<String, Long>> statuses(List<String> origins) {
+  Map<String, Map<String, Long>> statuses(List<String> origins, Predicate<String> answering) {
     Map<String, Map<String, Long>> out = new HashMap<>();
     List<String> waitFor = new ArrayList<>();
     for (String origin : origins) {
@@ -82,7 +84,7 @@ final class ExecutorCalls {
         continue;
       }
       CompletableFuture<Map<String, Long>> call = statusCalls.get(origin);
-      if (call == null || call.isDone()) {
+      if ((call == null || call.isDone()) && answering.test(origin)) {
         statusCalls.put(origin, startStatus(origin));
         waitFor.add(origin);
       }
