@@ -55,13 +55,14 @@ class ErrorStatusTest extends SparkServingTestBase {
     serve(
         source("busy")
             .option("maxPendingRequests", "2")
-            .option("replyTimeout", "3s")
+            .option("replyTimeout", "5s")
             .load()
             .filter(col("value").notEqual("hold"))
             .withColumn("reply", length(col("value"))),
         "reply");
     String url = urlOf("busy");
     ServingEndpoint endpoint = endpoint("busy");
+    awaitWarm(url);
 
     CompletableFuture<HttpResponse<String>> hold1 = Http.postAsync(url, "hold");
     CompletableFuture<HttpResponse<String>> hold2 = Http.postAsync(url, "hold");
@@ -80,14 +81,13 @@ class ErrorStatusTest extends SparkServingTestBase {
   void filteredRowsTimeOutWith504WhileOthersAnswerFast() throws Exception {
     serve(
         source("filtering")
-            .option("replyTimeout", "2s")
+            .option("replyTimeout", "5s")
             .load()
             .filter(col("value").notEqual("drop"))
             .withColumn("reply", length(col("value"))),
         "reply");
     String url = urlOf("filtering");
-    // The query's first batch compiles code and may take seconds: measure warm batches only.
-    assertThat(Http.post(url, "warm").body()).isEqualTo("4");
+    awaitWarm(url);
 
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<String>> dropped = Http.postAsync(url, "drop");
@@ -97,11 +97,23 @@ class ErrorStatusTest extends SparkServingTestBase {
     long droppedMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(kept.body()).isEqualTo("5");
-    assertThat(keptMs).isLessThan(2000);
+    // The kept request is answered by its batch, long before the dropped one's deadline.
+    assertThat(keptMs).isLessThan(droppedMs);
     assertThat(timedOut.statusCode()).isEqualTo(504);
     assertThat(timedOut.body()).contains("replyTimeout");
-    assertThat(droppedMs).isGreaterThanOrEqualTo(2000);
+    assertThat(droppedMs).isGreaterThanOrEqualTo(5000);
     assertThat(endpoint("filtering").metrics().timedOut()).isEqualTo(1);
+  }
+
+  /**
+   * The query's first batch compiles code and may outlast a short replyTimeout on a busy machine:
+   * asks until a request is answered, so the assertions measure warm batches only.
+   */
+  private static void awaitWarm(String url) {
+    Await.until(
+        Duration.ofSeconds(120),
+        "a warm query answering " + url,
+        () -> Http.post(url, "warm").statusCode() == 200);
   }
 
   private static ServingEndpoint endpoint(String name) {
