@@ -43,7 +43,6 @@ class CrossJvmCallsIT extends ClusterTestBase {
         .format("serving")
         .option("name", name)
         .option("port", "0")
-        .option("host", "127.0.0.1")
         .option("mode", mode);
   }
 

@@ -99,8 +99,9 @@ class LeaseIT extends ClusterTestBase {
     command.add(OrphanDriverMain.class.getName());
     command.add(cluster.masterUrl());
     command.add(LEASE_MS + "ms");
+    command.add(bed.rootAddress());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("SPARK_LOCAL_IP", bed.rootAddress());
     return pb.start();
   }
 

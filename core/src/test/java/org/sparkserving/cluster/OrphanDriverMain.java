@@ -11,7 +11,8 @@ import org.sparkserving.testing.SparkServingTestBase;
 
 /**
  * A driver JVM of its own for {@link LeaseIT}: starts a distributed service on the cluster whose
- * master URL is its first argument, with the lease timeout of its second, prints {@code URL <url>}
+ * master URL is its first argument, with the lease timeout of its second, reached by the executors
+ * at the address of its third (its host's address on the test bed), prints {@code URL <url>}
  * for each executor's server and then {@code READY}, and runs until it is killed.
  */
 public final class OrphanDriverMain {
@@ -25,8 +26,8 @@ public final class OrphanDriverMain {
             .appName("spark-serving-orphan-driver")
             .config("spark.jars", System.getProperty("serving.jar"))
             .config("spark.executor.extraClassPath", System.getProperty("serving.testClasses"))
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", args[2])
+            .config("spark.driver.bindAddress", args[2])
             .config("spark.executor.memory", "512m")
             .config("spark.executor.cores", "1")
             .config("spark.cores.max", "2")
@@ -37,7 +38,6 @@ public final class OrphanDriverMain {
             .readStream()
             .format("serving")
             .option("name", "orphan_api")
-            .option("host", "127.0.0.1")
             .option("mode", "distributed")
             .option("leaseTimeout", args[1])
             .load()
