@@ -152,7 +152,8 @@ public final class ServingEndpoint {
 
   /**
    * The last admitted seq and the counters, by name ({@code lastSeq, pending, admitted, replied,
-   * timedOut, rejected, duplicateReplies}): what the driver reads and sums for progress reports.
+   * timedOut, rejected, duplicateReplies, requestsCalls}): what the driver reads and sums for
+   * progress reports.
    */
   public Map<String, Long> status() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -163,6 +164,7 @@ public final class ServingEndpoint {
     out.put("timedOut", metrics.timedOut());
     out.put("rejected", metrics.rejected());
     out.put("duplicateReplies", metrics.duplicateReplies());
+    out.put("requestsCalls", metrics.requestsCalls());
     return out;
   }
 
