@@ -163,9 +163,9 @@ public final class ServingEndpoint {
 
   /**
    * The last admitted seq and the counters, by name ({@code lastSeq, pending, admitted, replied,
-   * timedOut, rejected, duplicateReplies, abandoned, failedByQuery}), then the counters of the HTTP
-   * server it runs on, named {@code server.*} (shared by every service on that server; see README,
-   * "Limits"): what the driver reads and sums for progress reports.
+   * timedOut, rejected, duplicateReplies, abandoned, failedByQuery, requestsCalls}), then the
+   * counters of the HTTP server it runs on, named {@code server.*} (shared by every service on that
+   * server; see README, "Limits"): what the driver reads and sums for progress reports.
    */
   public Map<String, Long> status() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -178,6 +178,7 @@ public final class ServingEndpoint {
     out.put("duplicateReplies", metrics.duplicateReplies());
     out.put("abandoned", metrics.abandoned());
     out.put("failedByQuery", metrics.failedByQuery());
+    out.put("requestsCalls", metrics.requestsCalls());
     server.connectionMetrics().report(out, server.bodyBudget());
     return out;
   }
