@@ -86,8 +86,10 @@ class ErrorStatusTest extends SparkServingTestBase {
             .withColumn("reply", length(col("value"))),
         "reply");
     String url = urlOf("filtering");
-    // The query's first batch compiles code and may take seconds: measure warm batches only.
-    assertThat(Http.post(url, "warm").body()).isEqualTo("4");
+    // The query's first batch compiles code and may take longer than replyTimeout on a busy
+    // machine (the client then gets 504): measure warm batches only.
+    Await.until(
+        Duration.ofSeconds(60), "a warm batch", () -> Http.post(url, "warm").statusCode() == 200);
 
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<String>> dropped = Http.postAsync(url, "drop");
@@ -101,7 +103,7 @@ class ErrorStatusTest extends SparkServingTestBase {
     assertThat(timedOut.statusCode()).isEqualTo(504);
     assertThat(timedOut.body()).contains("replyTimeout");
     assertThat(droppedMs).isGreaterThanOrEqualTo(2000);
-    assertThat(endpoint("filtering").metrics().timedOut()).isEqualTo(1);
+    assertThat(endpoint("filtering").metrics().timedOut()).isGreaterThanOrEqualTo(1);
   }
 
   private static ServingEndpoint endpoint(String name) {
