@@ -18,6 +18,7 @@ public final class QuietFailures implements AutoCloseable {
   private static final List<String> LOGGERS =
       List.of(
           "org.apache.spark.executor.Executor",
+          "org.apache.spark.util.Utils",
           "org.apache.spark.scheduler.TaskSetManager",
           "org.apache.spark.sql.execution.streaming",
           "org.apache.spark.sql.execution.datasources.v2");
