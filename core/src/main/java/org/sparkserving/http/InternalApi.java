@@ -3,6 +3,7 @@ package org.sparkserving.http;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class InternalApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(InternalApi.class);
+  private static final RejectionLog FORGED = new RejectionLog(LOG);
 
   public static final String PREFIX = "/_serving/";
 
@@ -114,9 +116,11 @@ public final class InternalApi {
     };
   }
 
-  /** 410 for an instance that is gone, 403 without its secret, else null. */
-  private static Reply refusal(
-      FullHttpRequest request, String instanceId, ServingEndpoint endpoint) {
+  /**
+   * 410 for an instance that is gone, 403 without its secret, else null. Asked on the request's
+   * head by {@link InternalCallGate}, before any body is buffered, and again when the call runs.
+   */
+  static Reply refusal(HttpRequest request, String instanceId, ServingEndpoint endpoint) {
     if (endpoint == null || endpoint.isStopped()) {
       return ErrorReplies.gone(instanceId);
     }
@@ -126,10 +130,11 @@ public final class InternalApi {
             secret.getBytes(StandardCharsets.UTF_8),
             endpoint.secret().getBytes(StandardCharsets.UTF_8))) {
       endpoint.metrics().forgedCalls.increment();
-      LOG.warn(
-          "Refused an internal call to service '{}' without its secret (Host: {})",
-          endpoint.name(),
-          request.headers().get("Host"));
+      FORGED.record(
+          endpoint,
+          "refused an internal call without its secret (Host: "
+              + request.headers().get("Host")
+              + ")");
       return ErrorReplies.forbidden();
     }
     return null;

@@ -4,10 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks an internal call's secret on the request's head, before any of its body is buffered: an
@@ -18,9 +14,6 @@ import org.slf4j.LoggerFactory;
  * field is confined to the event loop.
  */
 final class InternalCallGate extends ChannelInboundHandlerAdapter {
-
-  private static final Logger LOG = LoggerFactory.getLogger(InternalCallGate.class);
-  private static final RejectionLog FORGED = new RejectionLog(LOG);
 
   private boolean refused;
 
@@ -69,23 +62,6 @@ final class InternalCallGate extends ChannelInboundHandlerAdapter {
       return ErrorReplies.notFound(uri.substring(0, query < 0 ? uri.length() : query));
     }
     String instance = rest.substring(0, slash);
-    ServingEndpoint endpoint = HttpServers.findInstance(instance);
-    if (endpoint == null || endpoint.isStopped()) {
-      return ErrorReplies.gone(instance);
-    }
-    String secret = request.headers().get(InternalApi.SECRET_HEADER);
-    if (secret == null
-        || !MessageDigest.isEqual(
-            secret.getBytes(StandardCharsets.UTF_8),
-            endpoint.secret().getBytes(StandardCharsets.UTF_8))) {
-      endpoint.metrics().forgedCalls.increment();
-      FORGED.record(
-          endpoint,
-          "refused an internal call without its secret (Host: "
-              + request.headers().get("Host")
-              + ")");
-      return ErrorReplies.forbidden();
-    }
-    return null;
+    return InternalApi.refusal(request, instance, HttpServers.findInstance(instance));
   }
 }

@@ -12,8 +12,8 @@ import org.sparkserving.testing.SparkServingTestBase;
 /**
  * A driver JVM of its own for {@link LeaseIT}: starts a distributed service on the cluster whose
  * master URL is its first argument, with the lease timeout of its second, reached by the executors
- * at the address of its third (its host's address on the test bed), prints {@code URL <url>}
- * for each executor's server and then {@code READY}, and runs until it is killed.
+ * at the address of its third (its host's address on the test bed), prints {@code URL <url>} for
+ * each executor's server and then {@code READY}, and runs until it is killed.
  */
 public final class OrphanDriverMain {
 
