@@ -30,18 +30,7 @@ public final class HttpServers {
    */
   public static ServingEndpoint open(
       String name, String host, int port, EndpointLimits limits, int workerThreads) {
-    return open(name, InstanceIdentity.random(), host, port, limits, workerThreads);
-  }
-
-  /** Like {@link #open(String, String, int, EndpointLimits, int)}, with a given identity. */
-  public static ServingEndpoint open(
-      String name,
-      InstanceIdentity identity,
-      String host,
-      int port,
-      EndpointLimits limits,
-      int workerThreads) {
-    return open(name, identity, host, port, limits, workerThreads, null);
+    return open(name, InstanceIdentity.random(), host, port, limits, workerThreads, null);
   }
 
   /**
